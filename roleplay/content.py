@@ -1,0 +1,90 @@
+"""One loader for every content file under prompts/ (rubric, personas, phrase banks, lexicons).
+
+A broken file is a `ContentError` naming the file and the key, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from roleplay.domain import Persona, Rubric
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ContentError(Exception):
+    """A content file is missing, unreadable or does not match its schema."""
+
+
+def prompts_dir() -> Path:
+    """The prompts/ folder: $ROLEPLAY_PROMPTS_DIR, else the one beside the package."""
+    override = os.environ.get("ROLEPLAY_PROMPTS_DIR")
+    return Path(override) if override else Path(__file__).resolve().parent.parent / "prompts"
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: invalid YAML: {exc}") from exc
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        parts.append(f"key '{key}': {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Read a YAML file and validate it against `model`, naming file and key on failure."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(f"{path}: {_describe(exc)}") from exc
+
+
+@cache
+def load_rubric(path: Path | None = None) -> Rubric:
+    return load_model(path or prompts_dir() / "rubric.yaml", Rubric)
+
+
+def load_personas(folder: Path | None = None) -> dict[str, Persona]:
+    """Every persona under prompts/personas/, keyed by id, in file-name order."""
+    folder = folder or prompts_dir() / "personas"
+    personas: dict[str, Persona] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        persona = load_model(path, Persona)
+        if persona.id != path.stem:
+            raise ContentError(f"{path}: key 'id': '{persona.id}' must match the file name '{path.stem}'")
+        personas[persona.id] = persona
+    if not personas:
+        raise ContentError(f"{folder}: no persona files (*.yaml)")
+    return personas
+
+
+@cache
+def personas() -> dict[str, Persona]:
+    """The persona library, loaded once per process."""
+    return load_personas()
+
+
+def get_persona(persona_id: str) -> Persona:
+    library = personas()
+    if persona_id not in library:
+        raise KeyError(f"unknown persona '{persona_id}'; known: {', '.join(library)}")
+    return library[persona_id]
