@@ -1,0 +1,21 @@
+"""Storage that never loses a turn: sessions, turns and grades behind SQLAlchemy.
+
+Only this package imports SQLAlchemy and Alembic.
+"""
+
+from roleplay.store.connection import default_db_url
+from roleplay.store.records import GradeOutcome, NewSession, StoredGrade, StoredSession, StoredTurn
+from roleplay.store.repository import RecordNotFound, Store, StoreError, open_store
+
+__all__ = [
+    "GradeOutcome",
+    "NewSession",
+    "RecordNotFound",
+    "Store",
+    "StoreError",
+    "StoredGrade",
+    "StoredSession",
+    "StoredTurn",
+    "default_db_url",
+    "open_store",
+]

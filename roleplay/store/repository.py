@@ -1,0 +1,187 @@
+"""The store: sessions, their turns and their grades. Every method is one short transaction and
+returns pydantic records (roleplay.store.records), never ORM objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from roleplay.store.connection import apply_migrations, create_store_engine
+from roleplay.store.records import (
+    GradeOutcome,
+    NewSession,
+    StoredGrade,
+    StoredRole,
+    StoredSession,
+    StoredTurn,
+    StoredTurnStatus,
+)
+from roleplay.store.tables import GradeRow, SessionRow, TurnRow, new_id, utc_now
+
+SEQ_RETRIES = 20
+
+
+class StoreError(Exception):
+    """A store operation could not be done."""
+
+
+class RecordNotFound(StoreError, LookupError):
+    """No row with that id."""
+
+
+def _completed_at(status: StoredTurnStatus, now: datetime) -> datetime | None:
+    return now if status == "complete" else None
+
+
+class Store:
+    """Built by `open_store(url)`; thread-safe (one short session per call)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ sessions
+
+    def create_session(self, new: NewSession) -> StoredSession:
+        with self._sessions.begin() as db:
+            row = SessionRow(**new.model_dump(), status="active")
+            db.add(row)
+            db.flush()
+            return StoredSession.model_validate(row)
+
+    def get_session(self, session_id: str) -> StoredSession | None:
+        with self._sessions() as db:
+            row = db.get(SessionRow, session_id)
+            return None if row is None else StoredSession.model_validate(row)
+
+    def end_session(self, session_id: str, reason: str | None) -> StoredSession:
+        """Mark a session ended (a no-op on an ended one: the first end reason stands)."""
+        now = utc_now()
+        ending = (
+            update(SessionRow)
+            .where(SessionRow.id == session_id, SessionRow.status == "active")
+            .values(status="ended", end_reason=reason, ended_at=now, updated_at=now)
+        )
+        with self._sessions.begin() as db:
+            db.execute(ending)
+            return StoredSession.model_validate(self._session_row(db, session_id))
+
+    def list_sessions(self, owner: str) -> list[StoredSession]:
+        """The owner's sessions, newest first."""
+        query = select(SessionRow).where(SessionRow.owner == owner).order_by(SessionRow.created_at.desc())
+        with self._sessions() as db:
+            return [StoredSession.model_validate(row) for row in db.scalars(query)]
+
+    def latest_active_session(self, owner: str) -> StoredSession | None:
+        query = (
+            select(SessionRow)
+            .where(SessionRow.owner == owner, SessionRow.status == "active")
+            .order_by(SessionRow.created_at.desc())
+            .limit(1)
+        )
+        with self._sessions() as db:
+            row = db.scalars(query).first()
+            return None if row is None else StoredSession.model_validate(row)
+
+    # ------------------------------------------------------------------ turns
+
+    def add_turn(
+        self, session_id: str, role: StoredRole, text: str, status: StoredTurnStatus = "complete"
+    ) -> StoredTurn:
+        """Append a turn; its seq (0, 1, ...) is assigned inside the insert, retried on a collision."""
+        for _attempt in range(SEQ_RETRIES):
+            try:
+                return self._insert_turn(session_id, role, text, status)
+            except IntegrityError as exc:
+                if self.get_session(session_id) is None:
+                    raise RecordNotFound(f"no session {session_id}") from exc
+        raise StoreError(f"could not append a turn to session {session_id} after {SEQ_RETRIES} attempts")
+
+    def _insert_turn(self, session_id: str, role: StoredRole, text: str, status: StoredTurnStatus) -> StoredTurn:
+        now, turn_id = utc_now(), new_id()
+        next_seq = (
+            select(func.coalesce(func.max(TurnRow.seq), -1) + 1)
+            .where(TurnRow.session_id == session_id)
+            .scalar_subquery()
+        )
+        values = {"id": turn_id, "session_id": session_id, "seq": next_seq, "role": role, "text": text}
+        with self._sessions.begin() as db:
+            db.execute(
+                insert(TurnRow).values(**values, status=status, created_at=now, completed_at=_completed_at(status, now))
+            )
+            self._session_row(db, session_id).updated_at = now
+            return StoredTurn.model_validate(db.get_one(TurnRow, turn_id))
+
+    def turns(self, session_id: str) -> list[StoredTurn]:
+        query = select(TurnRow).where(TurnRow.session_id == session_id).order_by(TurnRow.seq)
+        with self._sessions() as db:
+            return [StoredTurn.model_validate(row) for row in db.scalars(query)]
+
+    def turn_counts(self, session_ids: Iterable[str]) -> dict[str, int]:
+        ids = list(session_ids)
+        query = select(TurnRow.session_id, func.count()).where(TurnRow.session_id.in_(ids)).group_by(TurnRow.session_id)
+        with self._sessions() as db:
+            counts: dict[str, int] = {sid: 0 for sid in ids}
+            counts.update({sid: count for sid, count in db.execute(query).tuples()})
+            return counts
+
+    # ------------------------------------------------------------------ grades
+
+    def start_grade(self, session_id: str, grader: str, grader_version: str) -> StoredGrade:
+        """A new grade record in status "pending" (re-grading always makes a new record)."""
+        row = GradeRow(session_id=session_id, grader=grader, grader_version=grader_version, status="pending")
+        try:
+            with self._sessions.begin() as db:
+                db.add(row)
+                db.flush()
+                return StoredGrade.model_validate(row)
+        except IntegrityError as exc:
+            raise RecordNotFound(f"no session {session_id}") from exc
+
+    def finish_grade(self, grade_id: str, outcome: GradeOutcome) -> StoredGrade:
+        with self._sessions.begin() as db:
+            row = db.get(GradeRow, grade_id)
+            if row is None:
+                raise RecordNotFound(f"no grade {grade_id}")
+            for key, value in outcome.model_dump().items():
+                setattr(row, key, value)
+            row.updated_at = utc_now()
+            return StoredGrade.model_validate(row)
+
+    def grades(self, session_id: str) -> list[StoredGrade]:
+        """Every grade record of a session, oldest first."""
+        query = select(GradeRow).where(GradeRow.session_id == session_id).order_by(GradeRow.created_at)
+        with self._sessions() as db:
+            return [StoredGrade.model_validate(row) for row in db.scalars(query)]
+
+    def latest_grades(self, session_ids: Iterable[str]) -> dict[str, StoredGrade]:
+        """The newest grade record of each session that has one."""
+        query = select(GradeRow).where(GradeRow.session_id.in_(list(session_ids))).order_by(GradeRow.created_at)
+        with self._sessions() as db:
+            return {row.session_id: StoredGrade.model_validate(row) for row in db.scalars(query)}
+
+    def latest_grade(self, session_id: str) -> StoredGrade | None:
+        return self.latest_grades([session_id]).get(session_id)
+
+    # ------------------------------------------------------------------ internals
+
+    @staticmethod
+    def _session_row(db: Session, session_id: str) -> SessionRow:
+        row = db.get(SessionRow, session_id)
+        if row is None:
+            raise RecordNotFound(f"no session {session_id}")
+        return row
+
+
+def open_store(url: str) -> Store:
+    """Connect to `url` (any SQLAlchemy URL) and bring the schema up to date."""
+    engine = create_store_engine(url)
+    apply_migrations(engine)
+    return Store(engine)
