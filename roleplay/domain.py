@@ -187,6 +187,17 @@ class Summary(BaseModel):
     quadrant: Quadrant
 
 
+class TokenUsage(BaseModel):
+    """Tokens one model call (or several, summed) used."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    calls: int = Field(default=1, ge=0)
+
+
 class Grade(BaseModel):
     """Grade JSON: `id` first, then the keys of DESIGN.md, then audit fields."""
 
@@ -207,6 +218,13 @@ class Grade(BaseModel):
     grader: str
     grader_version: str
     rubric_version: str
+    prompt_version: str | None = None
+    samples: int = Field(default=1, ge=1, description="gradings combined (per-criterion median)")
+    disagreement: dict[CriterionId, int] = Field(
+        default_factory=dict, description="per criterion, max minus min score across samples"
+    )
+    dropped_quotes: int = Field(default=0, ge=0, description="evidence quotes not found in the transcript")
+    usage: TokenUsage | None = None
 
     @field_validator("criteria")
     @classmethod
