@@ -7,14 +7,17 @@ turn is committed when complete (or stored as `incomplete` if the stream breaks)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from roleplay.domain import Grade, Language, Role
-from roleplay.protocols import CallState
+from roleplay import content
+from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, Transcript, Turn
+from roleplay.protocols import CallSetup, CallState, DebtorEngine, Grader, GradingFailed
+from roleplay.store import GradeOutcome, NewSession, Store, StoredGrade, StoredSession, StoredTurn
 
 Mode = Literal["training", "assessment"]
 SessionStatus = Literal["active", "ended"]
@@ -43,7 +46,19 @@ class SessionNotFound(PracticeError):
     http_status = 404
 
 
+class InvalidChoice(PracticeError):
+    """An unknown language or mode."""
+
+    http_status = 422
+
+
 class SessionEnded(PracticeError):
+    http_status = 409
+
+
+class NothingToGrade(PracticeError):
+    """The call has no agent turn yet."""
+
     http_status = 409
 
 
@@ -101,7 +116,6 @@ class ReplyDone(BaseModel):
     ended: bool
 
 
-
 class PersonaCard(BaseModel):
     """What the persona picker shows, in the chosen language."""
 
@@ -131,32 +145,269 @@ class SessionSummary(BaseModel):
     created_at: datetime | None = None
 
 
+_INVISIBLE = frozenset(
+    chr(code) for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), 0xFEFF)
+)
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "MXN": "MX$"}
+_OVERDUE = {
+    "es": ("{days} día de retraso", "{days} días de retraso"),
+    "en": ("{days} day overdue", "{days} days overdue"),
+}
+MODES: tuple[Mode, ...] = ("training", "assessment")
+
+
+def _kept(char: str) -> bool:
+    if char in _INVISIBLE:
+        return False
+    return char in "\n\t" or unicodedata.category(char) != "Cc"
+
+
 def clean_message(text: str) -> str:
     """Strip control and zero-width characters and surrounding space; reject empty or over-long text.
 
     Raises InvalidMessage with a one-line reason. Nothing is stored and no model is called for a
     rejected message.
     """
-    raise NotImplementedError
+    cleaned = "".join(char for char in text if _kept(char)).strip()
+    if not cleaned:
+        raise InvalidMessage("The message is empty.")
+    if len(cleaned) > MAX_MESSAGE_CHARS:
+        raise InvalidMessage(f"The message is too long: {len(cleaned)} characters (the limit is {MAX_MESSAGE_CHARS}).")
+    return cleaned
+
+
+def _turn_view(turn: StoredTurn) -> TurnView:
+    return TurnView(seq=turn.seq, role=turn.role, text=turn.text, status=turn.status, created_at=turn.created_at)
+
+
+def _grade_view(record: StoredGrade) -> GradeView:
+    grade = Grade.model_validate_json(record.grade_json) if record.grade_json else None
+    return GradeView(
+        status=record.status,
+        grade=grade,
+        error=record.error,
+        grader=record.grader,
+        grader_version=record.grader_version,
+    )
+
+
+def _history(turns: Sequence[StoredTurn]) -> list[Turn]:
+    """What the engines and the grader see: complete turns only."""
+    return [Turn(role=t.role, text=t.text) for t in turns if t.status == "complete"]
+
+
+def _summary(session: StoredSession, turns: int, grade: GradeView | None) -> SessionSummary:
+    scored = grade.grade if grade else None
+    return SessionSummary(
+        id=session.id,
+        persona_id=session.persona_id,
+        language=_language(session.language),
+        mode=_mode(session.mode),
+        status=session.status,
+        turns=turns,
+        overall=scored.overall if scored else None,
+        hard=scored.hard if scored else None,
+        soft=scored.soft if scored else None,
+        quadrant=scored.quadrant if scored else None,
+        grade_status=grade.status if grade else None,
+        created_at=session.created_at,
+    )
+
+
+def _language(value: str) -> Language:
+    for language in LANGUAGES:
+        if value == language:
+            return language
+    raise InvalidChoice(f"Unknown language '{value}'; use one of: {', '.join(LANGUAGES)}.")
+
+
+def _mode(value: str) -> Mode:
+    for mode in MODES:
+        if value == mode:
+            return mode
+    raise InvalidChoice(f"Unknown mode '{value}'; use one of: {', '.join(MODES)}.")
 
 
 class PracticeService:
-    """Constructed with a store, a debtor engine and a grader (see roleplay.protocols).
+    """Start a call, send agent turns, stream the debtor's reply, hang up, grade.
 
-    Signature (implemented in the store/API work):
-        PracticeService(store, debtor: DebtorEngine, grader: Grader, backend: str, model: str)
-
-        personas(language) -> list[PersonaCard]
-        start_session(owner, persona_id, language, mode) -> SessionView       # stores the opening
-        async send(owner, session_id, text) -> AsyncIterator[ReplyChunk | ReplyDone]
-        hang_up(owner, session_id) -> SessionView
-        async grade(owner, session_id) -> GradeView                           # grade is its own record
-        get_session(owner, session_id) -> SessionView
-        list_sessions(owner) -> list[SessionSummary]
-        active_session(owner) -> SessionView | None                           # restore after reload
-        transcript(owner, session_id) -> Transcript                           # interchange format
+    `persona_library` defaults to the persona files under prompts/personas/.
     """
 
+    def __init__(
+        self,
+        store: Store,
+        debtor: DebtorEngine,
+        grader: Grader,
+        backend: str,
+        model: str,
+        *,
+        persona_library: Callable[[], Mapping[str, Persona]] = content.personas,
+    ) -> None:
+        self._store = store
+        self._debtor = debtor
+        self._grader = grader
+        self.backend = backend
+        self.model = model
+        self._persona_library = persona_library
+
+    # ------------------------------------------------------------------ personas
+
+    def personas(self, language: str) -> list[PersonaCard]:
+        """Cards of every persona in `language`, easiest first."""
+        from roleplay.services.personas import persona_card  # that module imports PersonaCard from here
+
+        chosen = _language(language)
+        cards = [persona_card(p, chosen) for p in self._persona_library().values()]
+        return sorted(cards, key=lambda card: (card.difficulty, card.id))
+
+    def _persona(self, persona_id: str) -> Persona:
+        library = self._persona_library()
+        if persona_id not in library:
+            raise UnknownPersona(f"Unknown persona '{persona_id}'; known: {', '.join(library)}.")
+        return library[persona_id]
+
+    # ------------------------------------------------------------------ the call
+
+    def start_session(self, owner: str, persona_id: str, language: str, mode: str, seed: int = 0) -> SessionView:
+        """Store a new session and the debtor's opening line (if the debtor speaks first)."""
+        persona = self._persona(persona_id)
+        setup = CallSetup(persona=persona, language=_language(language), seed=seed)
+        opening = self._debtor.opening_line(setup)
+        new = NewSession(
+            owner=owner,
+            persona_id=persona.id,
+            language=setup.language,
+            mode=_mode(mode),
+            backend=self.backend,
+            model=self.model,
+            rubric_version=content.load_rubric().version,
+            prompt_version=persona.version,
+            seed=seed,
+        )
+        session = self._store.create_session(new)
+        if opening:
+            self._store.add_turn(session.id, "debtor", opening)
+        return self._view(session)
+
     async def send(self, owner: str, session_id: str, text: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+        """Commit the agent's turn, stream the debtor's reply, then commit it (see module docs)."""
+        message = clean_message(text)
+        session = self._active_session(owner, session_id)
+        setup = self._setup(session)
+        self._store.add_turn(session.id, "agent", message)
+        history = _history(self._store.turns(session.id))
+        parts: list[str] = []
+        try:
+            async for chunk in self._debtor.stream_reply(setup, history):
+                parts.append(chunk)
+                yield ReplyChunk(text=chunk)
+        except Exception as exc:
+            self._keep_partial(session.id, parts)
+            raise BackendUnavailable(f"The debtor model failed mid-reply ({exc}); your message was kept.") from exc
+        except BaseException:  # the caller went away (closed stream, cancelled task): keep what was said
+            self._keep_partial(session.id, parts)
+            raise
+        yield self._finish_reply(session.id, setup, history, "".join(parts))
+
+    def _keep_partial(self, session_id: str, parts: list[str]) -> None:
+        if "".join(parts).strip():
+            self._store.add_turn(session_id, "debtor", "".join(parts), status="incomplete")
+
+    def _finish_reply(self, session_id: str, setup: CallSetup, history: list[Turn], reply: str) -> ReplyDone:
+        turn = self._store.add_turn(session_id, "debtor", reply)
+        state = self._debtor.call_state(setup, [*history, Turn(role="debtor", text=reply)])
+        if state.ended:
+            self._store.end_session(session_id, state.end_reason)
+        return ReplyDone(turn=_turn_view(turn), state=state, ended=state.ended)
+
+    def hang_up(self, owner: str, session_id: str) -> SessionView:
+        """End the call from the agent's side (a no-op on an ended call)."""
+        session = self._own_session(owner, session_id)
+        return self._view(self._store.end_session(session.id, "agent_hung_up"))
+
+    # ------------------------------------------------------------------ grading
+
+    async def grade(self, owner: str, session_id: str) -> GradeView:
+        """Grade the call into a new grade record; the conversation itself is never touched."""
+        session = self._own_session(owner, session_id)
+        transcript = self._transcript(session)
+        if not transcript.agent_turn_indices():
+            raise NothingToGrade("The call has no agent turns to grade yet.")
+        record = self._store.start_grade(session.id, self._grader.name, self._grader.version)
+        try:
+            grade = await self._grader.grade(transcript)
+        except GradingFailed as exc:
+            outcome = GradeOutcome(status=exc.status, error=exc.reason, raw_reply=exc.raw)
+        except BaseException as exc:
+            self._store.finish_grade(record.id, GradeOutcome(status="failed", error=f"grader error: {exc!r}"))
+            if not isinstance(exc, Exception):
+                raise
+            raise BackendUnavailable(f"The grader is unavailable ({exc}); the call was kept, try again.") from exc
+        else:
+            outcome = GradeOutcome(status="done", grade_json=grade.model_dump_json())
+        return _grade_view(self._store.finish_grade(record.id, outcome))
+
+    # ------------------------------------------------------------------ reading
+
+    def get_session(self, owner: str, session_id: str) -> SessionView:
+        return self._view(self._own_session(owner, session_id))
+
+    def list_sessions(self, owner: str) -> list[SessionSummary]:
+        """The owner's sessions, newest first, with the latest grade's scores."""
+        sessions = self._store.list_sessions(owner)
+        ids = [s.id for s in sessions]
+        counts, grades = self._store.turn_counts(ids), self._store.latest_grades(ids)
+        return [_summary(s, counts[s.id], _grade_view(grades[s.id]) if s.id in grades else None) for s in sessions]
+
+    def active_session(self, owner: str) -> SessionView | None:
+        """The owner's newest active session (to restore a call after a page reload)."""
+        session = self._store.latest_active_session(owner)
+        return None if session is None else self._view(session)
+
+    def transcript(self, owner: str, session_id: str) -> Transcript:
+        """The call in the interchange format (id = session id; complete turns only)."""
+        return self._transcript(self._own_session(owner, session_id))
+
+    # ------------------------------------------------------------------ internals
+
+    def _own_session(self, owner: str, session_id: str) -> StoredSession:
+        session = self._store.get_session(session_id)
+        if session is None or session.owner != owner:
+            raise SessionNotFound(f"No session '{session_id}'.")
+        return session
+
+    def _active_session(self, owner: str, session_id: str) -> StoredSession:
+        session = self._own_session(owner, session_id)
+        if session.status == "ended":
+            raise SessionEnded(f"The call {session_id} has ended; start a new one.")
+        return session
+
+    def _setup(self, session: StoredSession) -> CallSetup:
+        persona = self._persona(session.persona_id)
+        return CallSetup(persona=persona, language=_language(session.language), seed=session.seed)
+
+    def _transcript(self, session: StoredSession) -> Transcript:
+        turns = _history(self._store.turns(session.id))
+        return Transcript(
+            id=session.id, language=_language(session.language), persona_id=session.persona_id, turns=turns
+        )
+
+    def _view(self, session: StoredSession) -> SessionView:
+        turns = self._store.turns(session.id)
+        grade = self._store.latest_grade(session.id)
+        return SessionView(
+            id=session.id,
+            owner=session.owner,
+            persona_id=session.persona_id,
+            language=_language(session.language),
+            mode=_mode(session.mode),
+            status=session.status,
+            backend=session.backend,
+            model=session.model,
+            turns=[_turn_view(t) for t in turns],
+            state=self._debtor.call_state(self._setup(session), _history(turns)),
+            grade=_grade_view(grade) if grade else None,
+            created_at=session.created_at,
+            ended_at=session.ended_at,
+        )
