@@ -129,7 +129,7 @@ class Store:
         query = select(TurnRow.session_id, func.count()).where(TurnRow.session_id.in_(ids)).group_by(TurnRow.session_id)
         with self._sessions() as db:
             counts: dict[str, int] = {sid: 0 for sid in ids}
-            counts.update({sid: count for sid, count in db.execute(query).tuples()})
+            counts.update({sid: count for sid, count in db.execute(query)})
             return counts
 
     # ------------------------------------------------------------------ grades
