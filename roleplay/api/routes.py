@@ -1,0 +1,97 @@
+"""The REST routes of the practice service, under /api. The owner comes from a dependency."""
+# No `from __future__ import annotations` here: FastAPI must see the closure-local `Owner` type.
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query
+
+from roleplay.api.errors import GradingNotDone, install_error_handlers
+from roleplay.api.schemas import (
+    AgentTurnRequest,
+    AgentTurnResponse,
+    DebtorReply,
+    ErrorResponse,
+    NewSessionRequest,
+    NewSessionResponse,
+    SessionResponse,
+)
+from roleplay.domain import Language
+from roleplay.services.practice import (
+    GradeView,
+    PersonaCard,
+    PracticeService,
+    ReplyDone,
+    SessionSummary,
+    SessionView,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (404, 409, 422, 503)}
+
+
+def local_user() -> str:
+    """The owner when no authentication is configured."""
+    return "local"
+
+
+def _session_response(view: SessionView) -> SessionResponse:
+    grade = view.grade.grade if view.grade else None
+    return SessionResponse(
+        id=view.id,
+        persona_id=view.persona_id,
+        language=view.language,
+        mode=view.mode,
+        status=view.status,
+        turns=view.turns,
+        grade=grade.model_dump(mode="json") if grade else None,
+        grade_status=view.grade.status if view.grade else None,
+    )
+
+
+def _grade_json(view: GradeView) -> dict[str, Any]:
+    if view.grade is None or view.status != "done":
+        raise GradingNotDone(f"Grading {view.status.replace('_', ' ')}: {view.error}. The call is kept; try again.")
+    return view.grade.model_dump(mode="json")
+
+
+def practice_router(service: PracticeService, current_user: Callable[..., str]) -> APIRouter:
+    router = APIRouter(prefix="/api", responses=ERRORS)
+    Owner = Annotated[str, Depends(current_user)]
+
+    @router.get("/personas", response_model=list[PersonaCard])
+    def list_personas(language: Annotated[Language, Query()]) -> list[PersonaCard]:
+        return service.personas(language)
+
+    @router.post("/sessions", response_model=NewSessionResponse, status_code=201)
+    def start_session(body: NewSessionRequest, owner: Owner) -> NewSessionResponse:
+        view = service.start_session(owner, body.persona_id, body.language, body.mode)
+        return NewSessionResponse(session_id=view.id, turns=view.turns)
+
+    @router.post("/sessions/{session_id}/turns", response_model=AgentTurnResponse)
+    async def send_turn(session_id: str, body: AgentTurnRequest, owner: Owner) -> AgentTurnResponse:
+        async for event in service.send(owner, session_id, body.text):
+            if isinstance(event, ReplyDone):
+                return AgentTurnResponse(reply=DebtorReply(text=event.turn.text), ended=event.ended)
+        raise RuntimeError("the reply stream ended without a final event")
+
+    @router.post("/sessions/{session_id}/grade", response_model=None)
+    async def grade_session(session_id: str, owner: Owner) -> dict[str, Any]:
+        return _grade_json(await service.grade(owner, session_id))
+
+    @router.get("/sessions/{session_id}", response_model=SessionResponse)
+    def get_session(session_id: str, owner: Owner) -> SessionResponse:
+        return _session_response(service.get_session(owner, session_id))
+
+    @router.get("/sessions", response_model=list[SessionSummary])
+    def list_sessions(owner: Owner) -> list[SessionSummary]:
+        return service.list_sessions(owner)
+
+    return router
+
+
+def create_api(service: PracticeService, current_user: Callable[..., str] | None = None) -> FastAPI:
+    """The REST API under /api (docs at /api/docs); the Gradio UI may be mounted on it at "/"."""
+    app = FastAPI(title="Roleplay coach API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app.include_router(practice_router(service, current_user or local_user))
+    install_error_handlers(app)
+    return app
