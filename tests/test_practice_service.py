@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from practice_fakes import HANG_UP_MARK, FakeDebtor, FakeGrader, grading_failed, library, make_persona
 
+from roleplay.backends import BackendNotImplemented, UnknownBackend, build_debtor, build_grader
 from roleplay.services.practice import (
     MAX_MESSAGE_CHARS,
     BackendUnavailable,
@@ -360,3 +361,50 @@ def test_foreign_sessions_are_not_found(service: PracticeService, method: str) -
     session_id = start(service)
     with pytest.raises(SessionNotFound):
         getattr(service, method)("luis", session_id)
+
+
+# --------------------------------------------------------------------------- backends
+
+
+@pytest.mark.parametrize(
+    ("backend", "error", "message"),
+    [
+        ("openai", BackendNotImplemented, "The 'openai' backend is not available yet"),
+        ("gpt", UnknownBackend, "Unknown backend 'gpt'; use one of: offline, openai."),
+    ],
+)
+@pytest.mark.parametrize("build", [build_debtor, build_grader])
+def test_unavailable_backends_say_so(build: object, backend: str, error: type, message: str) -> None:
+    with pytest.raises(error, match=message) as caught:
+        build(backend)  # type: ignore[operator]
+    assert isinstance(caught.value, BackendUnavailable)
+
+
+async def test_a_whole_call_on_the_offline_backend(store: Store) -> None:
+    service = PracticeService(store, build_debtor("offline"), build_grader("offline"), "offline", "scripted")
+    card = service.personas("en")[0]
+    view = service.start_session("ana", card.id, "en", "training")
+    for text in (
+        "Good morning, this is Ana from Banco Sol. Am I speaking with the account holder?",
+        "I'm calling about the overdue balance on your account. How are things going for you at the moment?",
+        "I understand, that sounds hard. Could we agree a small monthly payment that works for you?",
+    ):
+        events = [event async for event in service.send("ana", view.id, text)]
+        assert isinstance(events[-1], ReplyDone)
+        assert "".join(e.text for e in events[:-1] if isinstance(e, ReplyChunk)) == events[-1].turn.text
+        if events[-1].ended:
+            break
+    service.hang_up("ana", view.id)
+    graded = await service.grade("ana", view.id)
+    assert graded.status == "done" and graded.grade is not None
+    assert (graded.grader, graded.grade.id, len(graded.grade.scores)) == ("rule", view.id, 10)
+    assert service.list_sessions("ana")[0].overall == graded.grade.overall
+
+
+def test_a_session_outlives_its_persona(store: Store, debtor: FakeDebtor, grader: FakeGrader) -> None:
+    personas = library()
+    service = PracticeService(store, debtor, grader, "fake", "m", persona_library=lambda: personas)
+    session_id = start(service)
+    personas.clear()
+    view = service.get_session("ana", session_id)
+    assert (view.state, [t.text for t in view.turns]) == (None, ["¿Diga?"])

@@ -387,6 +387,12 @@ class PracticeService:
         persona = self._persona(session.persona_id)
         return CallSetup(persona=persona, language=_language(session.language), seed=session.seed)
 
+    def _state(self, session: StoredSession, turns: Sequence[StoredTurn]) -> CallState | None:
+        """The debtor's state, or None when the persona has since left the library."""
+        if session.persona_id not in self._persona_library():
+            return None
+        return self._debtor.call_state(self._setup(session), _history(turns))
+
     def _transcript(self, session: StoredSession) -> Transcript:
         turns = _history(self._store.turns(session.id))
         return Transcript(
@@ -406,7 +412,7 @@ class PracticeService:
             backend=session.backend,
             model=session.model,
             turns=[_turn_view(t) for t in turns],
-            state=self._debtor.call_state(self._setup(session), _history(turns)),
+            state=self._state(session, turns),
             grade=_grade_view(grade) if grade else None,
             created_at=session.created_at,
             ended_at=session.ended_at,
