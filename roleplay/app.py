@@ -1,0 +1,50 @@
+"""The served application: the REST API at /api and the practice page (Gradio) at /.
+
+Module-level imports stay light (the CLI imports `create_app` lazily); gradio is imported only
+inside `create_app`, after analytics and telemetry are switched off.
+
+Run it with: uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from roleplay.settings import ServeSettings
+
+
+def _quiet_gradio() -> None:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def create_app(settings: ServeSettings) -> FastAPI:
+    """Build the practice service from `settings`, the API app, and mount the page at "/"."""
+    _quiet_gradio()
+    import gradio as gr
+
+    from roleplay.api import create_api
+    from roleplay.services.factory import build_practice_service
+    from roleplay.ui.page import PAGE_CSS_PATH, build_practice_page
+
+    service = build_practice_service(settings.db, settings.backend)
+    app = create_api(service)
+    page = build_practice_page(service, settings)
+    mounted: FastAPI = gr.mount_gradio_app(
+        app,
+        page,
+        path="/",
+        server_name=settings.host,
+        server_port=settings.port,
+        footer_links=["api", "settings"],
+        ssr_mode=False,
+        css_paths=PAGE_CSS_PATH,
+        enable_monitoring=False,
+        pwa=False,
+        mcp_server=False,
+    )
+    return mounted

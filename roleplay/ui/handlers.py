@@ -1,0 +1,194 @@
+"""The page's event handlers as plain methods over the PracticeService (no gradio here).
+
+Each returns (or, for `send`, yields) a view from roleplay.ui.views; roleplay.ui.page turns the views
+into component updates. User mistakes come back as a one-line `notice`, never as an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from roleplay.domain import Language
+from roleplay.protocols import CallState
+from roleplay.services.practice import (
+    MAX_MESSAGE_CHARS,
+    InvalidMessage,
+    PracticeError,
+    PracticeService,
+    ReplyDone,
+    SessionEnded,
+    SessionView,
+    clean_message,
+)
+from roleplay.ui.chat import ChatMessage, chat_message, chat_messages, end_notice, trust_indicator_html
+from roleplay.ui.history import session_headers, session_rows
+from roleplay.ui.labels import UiLabels, labels
+from roleplay.ui.persona_picker import persona_cards_html, persona_choices
+from roleplay.ui.views import CallView, PickerView, RestoredCall, SessionTable
+
+LOCAL_OWNER = "local"
+
+
+class CallHandlers:
+    """Persona picking, the call itself, and "my sessions", for one owner."""
+
+    def __init__(self, service: PracticeService, owner: str = LOCAL_OWNER, texts: UiLabels | None = None) -> None:
+        self.service = service
+        self.owner = owner
+        self.texts = texts or labels()
+
+    # ------------------------------------------------------------------ header and picker
+
+    def backend_line(self, language: Language) -> str:
+        """'Backend: offline (scripted debtor, rule grader)' or 'Backend: openai (model gpt-4o-mini)'."""
+        if self.service.backend == "offline":
+            described = self.texts.text("backend_offline", language)
+        else:
+            service = self.service
+            described = self.texts.text("backend_model", language, backend=service.backend, model=service.model)
+        return self.texts.text("backend_line", language, backend=described)
+
+    def picker(self, language: Language, selected: str | None = None) -> PickerView:
+        cards = self.service.personas(language)
+        ids = [card.id for card in cards]
+        chosen = selected if selected in ids else None
+        return PickerView(
+            choices=persona_choices(cards, self.texts, language),
+            selected=chosen,
+            cards_html=persona_cards_html(cards, chosen, self.texts, language),
+        )
+
+    # ------------------------------------------------------------------ the call
+
+    def _call_view(self, view: SessionView, language: Language, notice: str = "", message: str = "") -> CallView:
+        ended = view.status == "ended"
+        return CallView(
+            session_id=view.id,
+            chat=chat_messages(view.turns),
+            message=message,
+            input_open=not ended,
+            training=view.mode == "training",
+            indicator=trust_indicator_html(view.state, self.texts, language),
+            notice=notice or end_notice(view.state, self.texts, language),
+            ended=ended,
+        )
+
+    def _refused(self, session_id: str | None, chat: list[ChatMessage], notice: str, message: str) -> CallView:
+        """The view when an event is refused: the call as it was, the message kept."""
+        if session_id is None:
+            return CallView(session_id=None, chat=chat, message=message, notice=notice)
+        try:
+            view = self.service.get_session(self.owner, session_id)
+        except PracticeError as exc:
+            return CallView(session_id=None, chat=chat, message=message, notice=str(exc))
+        return self._call_view(view, view.language, notice=notice, message=message)
+
+    def start_call(self, persona_id: str | None, language: Language, mode: str) -> CallView:
+        """Start a new call (the debtor's opening line is in the chat when there is one)."""
+        if not persona_id:
+            return CallView(session_id=None, chat=[], notice=self.texts.text("no_persona", language))
+        try:
+            view = self.service.start_session(self.owner, persona_id, language, mode)
+        except PracticeError as exc:
+            return CallView(session_id=None, chat=[], notice=str(exc))
+        return self._call_view(view, language)
+
+    def message_problem(self, text: str, language: Language) -> str:
+        """'' when the service would accept `text`, else why not, in `language`."""
+        try:
+            clean_message(text)
+        except InvalidMessage:
+            try:
+                clean_message(text[:MAX_MESSAGE_CHARS])
+            except InvalidMessage:
+                return self.texts.text("empty_message", language)
+            return self.texts.text("too_long", language, limit=MAX_MESSAGE_CHARS, length=len(text))
+        return ""
+
+    async def send(self, session_id: str | None, text: str, language: Language) -> AsyncIterator[CallView]:
+        """Show the agent's message at once, then the debtor's reply as it streams in."""
+        if session_id is None:
+            yield CallView(session_id=None, chat=[], message=text, notice=self.texts.text("no_call", language))
+            return
+        problem = self.message_problem(text, language)
+        try:
+            view = self.service.get_session(self.owner, session_id)
+        except PracticeError as exc:
+            yield CallView(session_id=None, chat=[], message=text, notice=str(exc))
+            return
+        if problem or view.status == "ended":
+            notice = problem or self.texts.text("call_over", language)
+            yield self._call_view(view, language, notice=notice, message=text)
+            return
+        async for update in self._stream(view, text, language):
+            yield update
+
+    async def _stream(self, view: SessionView, text: str, language: Language) -> AsyncIterator[CallView]:
+        chat = [*chat_messages(view.turns), chat_message("agent", clean_message(text))]
+        training = view.mode == "training"
+        indicator = trust_indicator_html(view.state, self.texts, language)
+        live = CallView(session_id=view.id, chat=chat, input_open=True, training=training, indicator=indicator)
+        yield live
+        reply = ""
+        try:
+            async for event in self.service.send(self.owner, view.id, text):
+                if isinstance(event, ReplyDone):
+                    yield self._after_reply(
+                        view.id, [*chat, chat_message("debtor", event.turn.text)], event.state, training, language
+                    )
+                    return
+                reply += event.text
+                yield CallView(
+                    session_id=view.id,
+                    chat=[*chat, chat_message("debtor", reply)],
+                    input_open=True,
+                    training=training,
+                    indicator=indicator,
+                )
+        except SessionEnded:
+            yield self._refused(view.id, chat[:-1], self.texts.text("call_over", language), text)
+        except PracticeError as exc:
+            yield self._refused(view.id, chat, str(exc), "")
+
+    def _after_reply(
+        self, session_id: str, chat: list[ChatMessage], state: CallState, training: bool, language: Language
+    ) -> CallView:
+        return CallView(
+            session_id=session_id,
+            chat=chat,
+            input_open=not state.ended,
+            training=training,
+            indicator=trust_indicator_html(state, self.texts, language),
+            notice=end_notice(state, self.texts, language),
+            ended=state.ended,
+        )
+
+    def hang_up(self, session_id: str | None, language: Language) -> CallView:
+        """End the call from the agent's side (the scorecard follows)."""
+        if session_id is None:
+            return CallView(session_id=None, chat=[], notice=self.texts.text("no_call", language))
+        try:
+            view = self.service.hang_up(self.owner, session_id)
+        except PracticeError as exc:
+            return self._refused(session_id, [], str(exc), "")
+        notice = self.texts.text("call_ended", language, reason=self.texts.end_reason_text("agent_hung_up", language))
+        if view.state is not None and view.state.end_reason not in (None, "agent_hung_up"):
+            notice = ""
+        return self._call_view(view, language, notice=notice)
+
+    # ------------------------------------------------------------------ reload and history
+
+    def restore(self) -> RestoredCall | None:
+        """The owner's unfinished call, if any (after a page reload)."""
+        view = self.service.active_session(self.owner)
+        if view is None:
+            return None
+        call = self._call_view(view, view.language, notice=self.texts.text("restored", view.language))
+        return RestoredCall(call=call, language=view.language, persona_id=view.persona_id, mode=view.mode)
+
+    def my_sessions(self, language: Language) -> SessionTable:
+        from roleplay.content import load_rubric
+
+        names = {card.id: card.name for card in self.service.personas(language)}
+        rows = session_rows(self.service.list_sessions(self.owner), names, load_rubric(), language)
+        return SessionTable(headers=session_headers(self.texts, language), rows=rows)

@@ -1,0 +1,240 @@
+# mypy: disable-error-code="no-untyped-call"
+# (gradio's generated event listeners and layout blocks carry no annotations)
+"""The practice page: Gradio components wired to the plain handlers (roleplay.ui.handlers).
+
+Every event has an explicit api_name, so gradio_client can drive a call by name:
+change_language, select_persona, start_call, send, scorecard, hang_up, grade_again, my_sessions,
+restore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from roleplay.domain import LANGUAGES, Language
+from roleplay.services.practice import PracticeService
+from roleplay.settings import ServeSettings
+from roleplay.ui.handlers import CallHandlers
+from roleplay.ui.labels import UiLabels
+from roleplay.ui.scorecard_handler import ScorecardHandler
+from roleplay.ui.views import CallView, RestoredCall, ScorecardView, SessionTable
+
+PAGE_CSS_PATH = Path(__file__).with_name("page.css")
+DEFAULT_LANGUAGE: Language = "en"
+Update = Any  # what gradio accepts as one output (a value, gr.update(...), gr.skip())
+
+
+def _language(value: str | None) -> Language:
+    return next((language for language in LANGUAGES if language == value), DEFAULT_LANGUAGE)
+
+
+def _notice_html(text: str) -> str:
+    return f'<div class="rp-notice" role="status">{escape(text)}</div>' if text else ""
+
+
+@dataclass
+class Components:
+    """The components the events read and write (built in `PracticePage.layout`)."""
+
+    header: gr.HTML
+    language: gr.Radio
+    persona: gr.Radio
+    cards: gr.HTML
+    mode: gr.Radio
+    start: gr.Button
+    session: gr.State
+    chatbot: gr.Chatbot
+    indicator: gr.HTML
+    message: gr.Textbox
+    send: gr.Button
+    hang_up: gr.Button
+    notice: gr.HTML
+    scorecard: gr.Column
+    scorecard_title: gr.Markdown
+    summary: gr.HTML
+    criteria_plot: gr.Plot
+    quadrant_plot: gr.Plot
+    details: gr.HTML
+    feedback: gr.HTML
+    download_transcript: gr.DownloadButton
+    download_grade: gr.DownloadButton
+    grade_notice: gr.HTML
+    grade_again: gr.Button
+    sessions_title: gr.Markdown
+    sessions: gr.Dataframe
+    refresh: gr.Button
+
+
+class PracticePage:
+    """Builds the Blocks and converts handler views into component updates."""
+
+    def __init__(self, service: PracticeService, texts: UiLabels | None = None) -> None:
+        self.calls = CallHandlers(service, texts=texts)
+        self.scorecards = ScorecardHandler(service, texts=texts)
+        self.texts = self.calls.texts
+
+    # ------------------------------------------------------------------ view -> updates
+
+    def header_html(self, language: Language) -> str:
+        t = self.texts
+        return (
+            f'<div class="rp-header"><h1>{escape(t.text("title", language))}</h1>'
+            f"<p>{escape(t.text('tagline', language))}</p>"
+            f'<span class="rp-backend">{escape(self.calls.backend_line(language))}</span></div>'
+        )
+
+    def mode_choices(self, language: Language) -> list[tuple[str, str]]:
+        return [(self.texts.text(f"mode_{mode}", language), mode) for mode in ("training", "assessment")]
+
+    @staticmethod
+    def call_updates(view: CallView) -> list[Update]:
+        """session, chatbot, message, send, hang_up, indicator, notice."""
+        return [
+            view.session_id,
+            view.chat,
+            gr.update(value=view.message, interactive=view.input_open),
+            gr.update(interactive=view.input_open),
+            gr.update(interactive=view.input_open),
+            gr.update(value=view.indicator, visible=view.training),
+            _notice_html(view.notice),
+        ]
+
+    @staticmethod
+    def scorecard_updates(view: ScorecardView | None, table: SessionTable | None) -> list[Update]:
+        """scorecard, summary, plots, details, feedback, downloads, grade notice, grade again, sessions."""
+        if view is None:
+            return [gr.skip()] * 11
+        return [
+            gr.update(visible=view.visible),
+            view.summary,
+            view.criteria_chart,
+            view.quadrant_chart,
+            view.details,
+            view.feedback,
+            gr.update(value=view.transcript_file),
+            gr.update(value=view.grade_file),
+            _notice_html(view.notice),
+            gr.update(visible=view.retry),
+            gr.skip() if table is None else _table_value(table),
+        ]
+
+    def label_updates(self, language: Language) -> list[Update]:
+        """Every label of the page in `language` (outputs of change_language, after the picker)."""
+        t = lambda key: self.texts.text(key, language)  # noqa: E731
+        return [
+            self.header_html(language),
+            gr.update(label=t("language")),
+            gr.update(label=t("mode"), choices=self.mode_choices(language)),
+            gr.update(value=t("start")),
+            gr.update(label=t("chat")),
+            gr.update(label=t("message"), placeholder=t("message_placeholder")),
+            gr.update(value=t("send")),
+            gr.update(value=t("hang_up")),
+            f"## {t('scorecard')}",
+            gr.update(label=t("download_transcript")),
+            gr.update(label=t("download_grade")),
+            gr.update(value=t("grade_again")),
+            f"## {t('my_sessions')}",
+            gr.update(value=t("refresh")),
+        ]
+
+    # ------------------------------------------------------------------ events
+
+    def on_language(self, language: str, persona_id: str | None) -> list[Update]:
+        chosen = _language(language)
+        picker = self.calls.picker(chosen, persona_id)
+        persona = gr.update(label=self.texts.text("persona", chosen), choices=picker.choices, value=picker.selected)
+        table = _table_value(self.calls.my_sessions(chosen))
+        return [persona, picker.cards_html, table, *self.label_updates(chosen)]
+
+    def on_persona(self, language: str, persona_id: str | None) -> str:
+        return self.calls.picker(_language(language), persona_id).cards_html
+
+    def on_start(self, persona_id: str | None, language: str, mode: str) -> list[Update]:
+        view = self.calls.start_call(persona_id, _language(language), mode or "training")
+        hide = ScorecardView(visible=False) if view.session_id else None
+        return [*self.call_updates(view), *self.scorecard_updates(hide, None)]
+
+    async def on_send(self, session_id: str | None, text: str, language: str) -> AsyncIterator[list[Update]]:
+        async for view in self.calls.send(session_id, text or "", _language(language)):
+            yield self.call_updates(view)
+
+    def on_hang_up(self, session_id: str | None, language: str) -> list[Update]:
+        return self.call_updates(self.calls.hang_up(session_id, _language(language)))
+
+    async def on_scorecard(self, session_id: str | None, language: str) -> list[Update]:
+        chosen = _language(language)
+        view = await self.scorecards.scorecard(session_id, chosen)
+        table = self.calls.my_sessions(chosen) if view is not None else None
+        return self.scorecard_updates(view, table)
+
+    def on_sessions(self, language: str) -> Update:
+        return _table_value(self.calls.my_sessions(_language(language)))
+
+    def on_load(self, language: str) -> list[Update]:
+        restored = self.calls.restore()
+        table = _table_value(self.calls.my_sessions(_language(language)))
+        if restored is None:
+            return [*[gr.skip()] * 7, gr.skip(), gr.skip(), gr.skip(), table]
+        return [*self.call_updates(restored.call), *self._pickers(restored), table]
+
+    def _pickers(self, restored: RestoredCall) -> list[Update]:
+        picker = self.calls.picker(restored.language, restored.persona_id)
+        persona = gr.update(choices=picker.choices, value=picker.selected)
+        return [restored.language, persona, restored.mode]
+
+
+def _table_value(table: SessionTable) -> dict[str, Any]:
+    return {"headers": table.headers, "data": table.rows}
+
+
+def _wire_call(page: PracticePage, c: Components) -> None:
+    call = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.indicator, c.notice]
+    card = [c.scorecard, c.summary, c.criteria_plot, c.quadrant_plot, c.details, c.feedback,
+            c.download_transcript, c.download_grade, c.grade_notice, c.grade_again, c.sessions]  # fmt: skip
+    c.start.click(page.on_start, [c.persona, c.language, c.mode], [*call, *card], api_name="start_call")
+    sent = gr.on(
+        [c.send.click, c.message.submit], page.on_send, [c.session, c.message, c.language], call,
+        api_name="send", show_progress="hidden",
+    )  # fmt: skip
+    sent.then(page.on_scorecard, [c.session, c.language], card, api_name="scorecard")
+    hung = c.hang_up.click(page.on_hang_up, [c.session, c.language], call, api_name="hang_up")
+    hung.then(page.on_scorecard, [c.session, c.language], card, api_name="scorecard_after_hang_up")
+    c.grade_again.click(page.on_scorecard, [c.session, c.language], card, api_name="grade_again")
+
+
+def _wire_page(page: PracticePage, c: Components, demo: gr.Blocks) -> None:
+    labelled = [c.header, c.language, c.mode, c.start, c.chatbot, c.message, c.send, c.hang_up, c.scorecard_title,
+                c.download_transcript, c.download_grade, c.grade_again, c.sessions_title, c.refresh]  # fmt: skip
+    c.language.change(
+        page.on_language, [c.language, c.persona], [c.persona, c.cards, c.sessions, *labelled],
+        api_name="change_language",
+    )  # fmt: skip
+    c.persona.change(page.on_persona, [c.language, c.persona], c.cards, api_name="select_persona")
+    c.refresh.click(page.on_sessions, c.language, c.sessions, api_name="my_sessions")
+    restored = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.indicator, c.notice,
+                c.language, c.persona, c.mode, c.sessions]  # fmt: skip
+    demo.load(page.on_load, c.language, restored, api_name="restore")
+
+
+def build_practice_page(service: PracticeService, settings: ServeSettings | None = None) -> gr.Blocks:
+    """The practice page over `service`, its queue sized from `settings` (queue_concurrency, queue_max_size).
+
+    Launch or mount it with `css_paths=PAGE_CSS_PATH`.
+    """
+    from roleplay.ui.layout import build_layout
+
+    limits = settings or ServeSettings()
+    page = PracticePage(service)
+    with gr.Blocks(title=page.texts.text("title", DEFAULT_LANGUAGE), analytics_enabled=False) as demo:
+        components = build_layout(page, DEFAULT_LANGUAGE)
+        _wire_call(page, components)
+        _wire_page(page, components, demo)
+    demo.queue(default_concurrency_limit=limits.queue_concurrency, max_size=limits.queue_max_size)
+    return demo  # type: ignore[no-any-return]
