@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 from practice_fakes import HANG_UP_MARK, FakeDebtor, FakeGrader, grading_failed, library, make_persona
 
+import roleplay.api
 from roleplay.api import create_api
 from roleplay.services.practice import MAX_MESSAGE_CHARS, PracticeService
 from roleplay.store import Store, open_store
@@ -276,3 +279,15 @@ def test_unexpected_failure_is_json_500(
     session_id = start(client)
     monkeypatch.setattr(FakeDebtor, "call_state", lambda *args: 1 / 0)
     assert_error(client.get(f"/api/sessions/{session_id}"), 500, "Internal server error.")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return names | {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+
+@pytest.mark.parametrize("path", sorted((Path(roleplay.api.__file__).parent).glob("*.py")), ids=lambda p: p.name)
+def test_the_api_reaches_storage_only_through_the_service(path: Path) -> None:
+    forbidden = ("roleplay.store", "sqlalchemy", "alembic", "gradio", "roleplay.ui", "roleplay.cli")
+    assert [m for m in imported_modules(path) if m.startswith(forbidden)] == []

@@ -69,10 +69,8 @@ def practice_router(service: PracticeService, current_user: Callable[..., str]) 
 
     @router.post("/sessions/{session_id}/turns", response_model=AgentTurnResponse)
     async def send_turn(session_id: str, body: AgentTurnRequest, owner: Owner) -> AgentTurnResponse:
-        async for event in service.send(owner, session_id, body.text):
-            if isinstance(event, ReplyDone):
-                return AgentTurnResponse(reply=DebtorReply(text=event.turn.text), ended=event.ended)
-        raise RuntimeError("the reply stream ended without a final event")
+        done = [event async for event in service.send(owner, session_id, body.text) if isinstance(event, ReplyDone)]
+        return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
 
     @router.post("/sessions/{session_id}/grade", response_model=None)
     async def grade_session(session_id: str, owner: Owner) -> dict[str, Any]:
