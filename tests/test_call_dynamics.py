@@ -289,3 +289,12 @@ def test_telling_the_partner_about_the_debt_is_noted() -> None:
 )
 def test_money_is_formatted_per_language(amount: float, currency: str, language: str, text: str) -> None:
     assert format_money(amount, currency, language) == text  # type: ignore[arg-type]
+
+
+def test_the_partner_speaks_the_personas_own_lines() -> None:
+    persona = get_persona("third_party_partner")
+    _, asked = play(persona, [heard(Act.VERIFY_IDENTITY)])
+    end, handed = play(persona, [heard(Act.IDENTIFY_SELF, Act.VERIFY_IDENTITY)])
+    assert asked[0] == Reaction("disclose", fact_id="callback_time")
+    assert handed[0] == Reaction("disclose", fact_id="daniel_on_the_line")
+    assert end.speaker == "debtor" and not end.debt_disclosed_to_third_party

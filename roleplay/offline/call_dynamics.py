@@ -235,7 +235,7 @@ def respond(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[D
     if Act.GRADER_DIRECTED in reading.acts:
         return mind, Reaction("confused_meta")
     if mind.speaker == "third_party":
-        return third_party_turn(mind, reading)
+        return third_party_turn(mind, persona, reading)
     return debtor_turn(mind, persona, reading)
 
 
@@ -295,11 +295,8 @@ def after_agreement(mind: DebtorMind, acts: frozenset[Act]) -> tuple[DebtorMind,
 
 def fact_to_disclose(mind: DebtorMind, persona: Persona, acts: frozenset[Act]) -> HiddenFact | None:
     """The first undisclosed fact earned by one of `acts` at the current trust."""
-    earned = {act.value for act in acts}
-    for fact in persona.hidden_facts:
-        if fact.id not in mind.disclosed and earned & set(fact.earned_by) and mind.trust >= fact.min_trust:
-            return fact
-    return None
+    facts = earned_facts(mind, persona, acts)
+    return facts[0] if facts else None
 
 
 # --------------------------------------------------------------------------- negotiation
@@ -393,8 +390,11 @@ def _soft_answer(acts: frozenset[Act], guarded: bool) -> ReactionKind:
     return "closed_answer" if Act.CLOSED_QUESTION in acts else "filler"
 
 
-def third_party_turn(mind: DebtorMind, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
-    """The partner answers: hand over to a caller who asks for the debtor and says who they are."""
+def third_party_turn(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
+    """The partner answers: hand over to a caller who asks for the debtor and says who they are.
+
+    The persona's facts earned while the partner speaks are the partner's (or, at the hand-over, the
+    debtor's first) words; the default lines are used when the persona has none for the moment."""
     acts = reading.acts
     if mind.stage == "message_taken":
         return mind, Reaction("tp_message_taken")
@@ -402,12 +402,28 @@ def third_party_turn(mind: DebtorMind, reading: TurnReading) -> tuple[DebtorMind
         return replace(mind, debt_disclosed_to_third_party=True, stage="message_taken"), Reaction("tp_takes_message")
     if Act.VERIFY_IDENTITY in acts and mind.agent_identified:
         handed = replace(mind, speaker="debtor", stage="identified", identity_verified=True)
-        return handed, Reaction("tp_hand_over")
+        return _with_fact(handed, earned_facts(mind, persona, acts)[-1:], Reaction("tp_hand_over"))
     if Act.VERIFY_IDENTITY in acts and mind.asked_who_calls:
         return replace(mind, stage="message_taken"), Reaction("tp_takes_message")
     if Act.PROPOSAL in acts or Act.OPEN_QUESTION in acts:
         return mind, Reaction("tp_not_for_me")
-    return replace(mind, asked_who_calls=True), Reaction("tp_who_is_calling")
+    asked = replace(mind, asked_who_calls=True)
+    return _with_fact(asked, earned_facts(mind, persona, acts)[:1], Reaction("tp_who_is_calling"))
+
+
+def earned_facts(mind: DebtorMind, persona: Persona, acts: frozenset[Act]) -> list[HiddenFact]:
+    earned = {act.value for act in acts}
+    return [
+        fact
+        for fact in persona.hidden_facts
+        if fact.id not in mind.disclosed and earned & set(fact.earned_by) and mind.trust >= fact.min_trust
+    ]
+
+
+def _with_fact(mind: DebtorMind, facts: list[HiddenFact], default: Reaction) -> tuple[DebtorMind, Reaction]:
+    if not facts:
+        return mind, default
+    return replace(mind, disclosed=(*mind.disclosed, facts[0].id)), Reaction("disclose", fact_id=facts[0].id)
 
 
 # --------------------------------------------------------------------------- replaying a call
