@@ -1,0 +1,1 @@
+"""The offline engine: dialogue-act tagger, scripted debtor and rule grader (no network, deterministic)."""

@@ -1,0 +1,406 @@
+"""Dialogue-act tagger of the offline engine: pure, fast, deterministic, Spanish and English.
+
+Text is folded (lowercase, accents stripped, curly quotes straightened) one character at a time,
+so an offset in the folded text is the same offset in the original and quotes keep the original
+characters. Lexicons (regexes over folded text, word lists) live in prompts/tagger/<language>.yaml.
+
+Meaning rules kept in code (they are policy, not vocabulary):
+- a negator shortly before a match in the same clause cancels a negatable act ("no le estoy
+  amenazando", "you're not stupid": not an insult), unless the negator is part of a condition
+  ("si no paga, irá a la cárcel") or a negative imperative ("don't be stupid", "no me obligue a ...");
+- threat wording in a sentence cancels an objective consequence in that sentence; an open question
+  is not also a closed one; a refusal is not also an agreement;
+- a proposal needs a figure: an amount, a date, or a number of instalments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from roleplay.acts import AGENT_ACTS, DEBTOR_ACTS, Act, ActHit
+from roleplay.content import load_model, prompts_dir
+from roleplay.domain import LANGUAGES, Language, Role
+
+PLACEHOLDERS = ("MONTH", "WEEKDAY")
+
+NEGATABLE_ACTS: frozenset[Act] = frozenset(
+    {
+        Act.THREAT,
+        Act.ILLEGAL_THREAT,
+        Act.INSULT,
+        Act.BLAME,
+        Act.MORALISING,
+        Act.FALSE_REPRESENTATION,
+        Act.OBJECTIVE_CONSEQUENCE,
+        Act.EMPATHY,
+        Act.COLLABORATION,
+        Act.LEAVE_DECISION,
+        Act.MINIMISING,
+        Act.AGREE,
+        Act.HANG_UP,
+    }
+)
+SUPPRESSED_BY: dict[Act, frozenset[Act]] = {
+    Act.OBJECTIVE_CONSEQUENCE: frozenset({Act.THREAT, Act.ILLEGAL_THREAT}),
+    Act.CLOSED_QUESTION: frozenset({Act.OPEN_QUESTION}),
+    Act.AGREE: frozenset({Act.REFUSE}),
+}
+CROSS_LANGUAGE_ACTS: frozenset[Act] = frozenset({Act.GRADER_DIRECTED})  # injections come in any language
+_ACT_ORDER: dict[Act, int] = {act: i for i, act in enumerate(Act)}
+_WORD = re.compile(r"[\w']+")
+_BOUNDARY = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$|[¿¡])|\n+")
+_SPECIAL_FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "“": '"', "”": '"'}
+
+
+# --------------------------------------------------------------------------- lexicon files
+
+
+def _check_regex(pattern: str) -> str:
+    probe = pattern
+    for name in PLACEHOLDERS:
+        probe = probe.replace(name, "x")
+    try:
+        re.compile(probe)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_check_regex)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NegationRules(_Strict):
+    negators: frozenset[str]
+    conditionals: frozenset[str] = frozenset()
+    keep_after: frozenset[str] = frozenset()  # "sea", "be", "make": negative imperatives keep the act
+    clause_breaks: frozenset[str] = frozenset()
+    window: int = Field(default=4, ge=1, le=8)
+
+
+class MoneyWords(_Strict):
+    currency_words: list[Regex]  # written after a number: "euros", "dollars"
+    amount_followers: frozenset[str]  # words that may follow a bare money number: "al", "per"
+    non_money_before: frozenset[str]  # "día", "digits": the number after them is not money
+    non_money_after: list[Regex]  # "%", "por ciento", "de MONTH"
+    day_articles: frozenset[str]  # "el 5", "the 5": a day, not money
+    year_before: frozenset[str]  # "en 2023": a year, not money
+    number_words: dict[str, int] = Field(default_factory=dict)
+    multipliers: dict[str, int] = Field(default_factory=dict)
+
+
+class TaggerLexicon(_Strict):
+    version: str = Field(pattern=r"^tagger-[a-z]{2}-\d+$")
+    acts: dict[Act, list[Regex]]
+    negation: NegationRules
+    money: MoneyWords
+    months: list[str]
+    weekdays: list[str]
+    date_patterns: list[Regex]  # may use the placeholders MONTH and WEEKDAY
+    proposal_figures: list[Regex]  # "seis plazos": a figure that makes an offer a proposal
+    abbreviations: frozenset[str]  # "sr", "mr": a dot after them does not end a sentence
+
+
+def lexicon_path(language: Language) -> Path:
+    return prompts_dir() / "tagger" / f"{language}.yaml"
+
+
+def load_lexicon(path: Path) -> TaggerLexicon:
+    """Read and validate one lexicon file; a broken one is a ContentError naming file and key."""
+    return load_model(path, TaggerLexicon)
+
+
+@cache
+def lexicon(language: Language) -> TaggerLexicon:
+    return load_lexicon(lexicon_path(language))
+
+
+# --------------------------------------------------------------------------- folding and sentences
+
+
+@cache
+def _fold_char(char: str) -> str:
+    if char in _SPECIAL_FOLDS:
+        return _SPECIAL_FOLDS[char]
+    base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    folded = base.lower()
+    return folded if len(folded) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents character by character: `len(fold(t)) == len(t)`."""
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset().union(*(lexicon(language).abbreviations for language in LANGUAGES))
+
+
+def _is_abbreviation(folded: str, boundary: re.Match[str]) -> bool:
+    if boundary.group() != ".":
+        return False
+    words = _WORD.findall(folded[max(0, boundary.start() - 12) : boundary.start()])
+    return bool(words) and folded[boundary.start() - 1].isalpha() and words[-1] in _abbreviations()
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of the sentences of `text`, surrounding whitespace stripped."""
+    folded = fold(text)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(folded):
+        if _is_abbreviation(folded, boundary):
+            continue
+        if span := _stripped(text, start, boundary.end()):
+            spans.append(span)
+        start = boundary.end()
+    if span := _stripped(text, start, len(text)):
+        spans.append(span)
+    return spans
+
+
+# --------------------------------------------------------------------------- compiled lexicon
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else r"(?!x)x")
+
+
+def _words_alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    by_role: dict[Role, tuple[tuple[Act, re.Pattern[str]], ...]]
+    negation: NegationRules
+    dates: re.Pattern[str]
+    proposal_figures: re.Pattern[str]
+
+
+def _act_patterns(language: Language, act: Act) -> list[str]:
+    if act not in CROSS_LANGUAGE_ACTS:
+        return lexicon(language).acts.get(act, [])
+    return [p for other in LANGUAGES for p in lexicon(other).acts.get(act, [])]
+
+
+def _date_patterns(lex: TaggerLexicon) -> list[str]:
+    month, weekday = _words_alternation(lex.months), _words_alternation(lex.weekdays)
+    return [p.replace("MONTH", f"(?:{month})").replace("WEEKDAY", f"(?:{weekday})") for p in lex.date_patterns]
+
+
+@cache
+def _compiled(language: Language) -> _Compiled:
+    lex = lexicon(language)
+    by_role: dict[Role, tuple[tuple[Act, re.Pattern[str]], ...]] = {}
+    roles: tuple[tuple[Role, frozenset[Act]], ...] = (("agent", AGENT_ACTS), ("debtor", DEBTOR_ACTS))
+    for role, acts in roles:
+        chosen = [act for act in Act if act in acts and _act_patterns(language, act)]
+        by_role[role] = tuple((act, _alternation(_act_patterns(language, act))) for act in chosen)
+    return _Compiled(by_role, lex.negation, _alternation(_date_patterns(lex)), _alternation(lex.proposal_figures))
+
+
+# --------------------------------------------------------------------------- negation
+
+
+def _clause_words(prefix: str, rules: NegationRules) -> list[str]:
+    """The words of the clause that ends at the match: after the last , ; : ¿ ¡ ( or clause break."""
+    cut = max(prefix.rfind(mark) for mark in ",;:¿¡(")
+    words = _WORD.findall(prefix[cut + 1 :])
+    breaks = [i for i, word in enumerate(words) if word in rules.clause_breaks]
+    return words[breaks[-1] + 1 :] if breaks else words
+
+
+def _is_negated(sentence: str, match_start: int, rules: NegationRules) -> bool:
+    words = _clause_words(sentence[:match_start], rules)
+    for i in range(max(0, len(words) - rules.window), len(words)):
+        if words[i] not in rules.negators:
+            continue
+        conditional = rules.conditionals.intersection(words[max(0, i - 2) : i])
+        imperative = rules.keep_after.intersection(words[i + 1 :])
+        if not conditional and not imperative:
+            return True
+    return False
+
+
+def _first_position(act: Act, pattern: re.Pattern[str], sentence: str, rules: NegationRules) -> int | None:
+    for match in pattern.finditer(sentence):
+        if act not in NEGATABLE_ACTS or not _is_negated(sentence, match.start(), rules):
+            return match.start()
+    return None
+
+
+# --------------------------------------------------------------------------- tagging
+
+
+def _find_acts(sentence: str, compiled: _Compiled, role: Role) -> dict[Act, int]:
+    found: dict[Act, int] = {}
+    for act, pattern in compiled.by_role[role]:
+        position = _first_position(act, pattern, sentence, compiled.negation)
+        if position is not None:
+            found[act] = position
+    return found
+
+
+def _apply_rules(found: dict[Act, int], has_figure: bool) -> dict[Act, int]:
+    kept = {act: pos for act, pos in found.items() if not SUPPRESSED_BY.get(act, frozenset()).intersection(found)}
+    if not has_figure:
+        kept.pop(Act.PROPOSAL, None)
+    return kept
+
+
+def _tag_sentence(text: str, folded: str, span: tuple[int, int], language: Language, role: Role) -> list[ActHit]:
+    start, end = span
+    sentence = folded[start:end]
+    compiled = _compiled(language)
+    found = _find_acts(sentence, compiled, role)
+    if not found:
+        return []
+    amounts = tuple(_amounts_in_folded(sentence))
+    has_date = compiled.dates.search(sentence) is not None
+    has_figure = bool(amounts) or has_date or compiled.proposal_figures.search(sentence) is not None
+    kept = _apply_rules(found, has_figure)
+    quote = text[start:end]
+    ordered = sorted(kept, key=lambda act: (kept[act], _ACT_ORDER[act]))
+    return [ActHit(act=a, quote=quote, start=start, end=end, amounts=amounts, has_date=has_date) for a in ordered]
+
+
+def tag(text: str, language: Language, role: Role = "agent") -> list[ActHit]:
+    """Every act in `text` (agent or debtor acts), ordered by position, at most one per act and sentence."""
+    folded = fold(text)
+    hits: list[ActHit] = []
+    for span in split_sentences(text):
+        hits.extend(_tag_sentence(text, folded, span, language, role))
+    return hits
+
+
+def acts_in(text: str, language: Language, role: Role = "agent") -> set[Act]:
+    return {hit.act for hit in tag(text, language, role)}
+
+
+def mentions_date(text: str, language: Language) -> bool:
+    """A weekday, month, day number or relative date ("mañana", "next Friday", "fin de mes")."""
+    return _compiled(language).dates.search(fold(text)) is not None
+
+
+# --------------------------------------------------------------------------- money
+
+
+@dataclass(frozen=True)
+class _MoneyRules:
+    words: MoneyWords
+    months: frozenset[str]
+    numbers: re.Pattern[str]
+    spelled: re.Pattern[str]
+    after: re.Pattern[str]
+
+
+def _merged_money() -> tuple[MoneyWords, frozenset[str]]:
+    lexicons = [lexicon(language) for language in LANGUAGES]
+    sets = ("amount_followers", "non_money_before", "day_articles", "year_before")
+    merged: dict[str, object] = {name: frozenset().union(*(getattr(x.money, name) for x in lexicons)) for name in sets}
+    merged["currency_words"] = [p for x in lexicons for p in x.money.currency_words]
+    merged["non_money_after"] = [p for x in lexicons for p in x.money.non_money_after]
+    merged["number_words"] = {k: v for x in lexicons for k, v in x.money.number_words.items()}
+    merged["multipliers"] = {k: v for x in lexicons for k, v in x.money.multipliers.items()}
+    months = frozenset(m for x in lexicons for m in x.months)
+    return MoneyWords.model_validate(merged), months
+
+
+@cache
+def _money_rules() -> _MoneyRules:
+    words, months = _merged_money()
+    currency = "|".join(f"(?:{p})" for p in words.currency_words)
+    numbers = re.compile(
+        r"(?P<pre>[€$£]\s?)?(?<![\w.,/:])"
+        r"(?P<int>\d{1,3}(?:(?P<sep>[.,\u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*|\d+)"
+        r"(?:(?P<dec>[.,])(?P<frac>\d{1,2}))?(?!\d)"
+        rf"(?P<post>\s?(?:€|(?:{currency})\b))?"
+    )
+    spoken = _words_alternation([*words.number_words, *words.multipliers])
+    spelled = re.compile(rf"\b(?P<words>(?:{spoken})(?:[\s-]+(?:(?:y|and)\s+)?(?:{spoken}))*)\s+(?:€|(?:{currency})\b)")
+    month = _words_alternation(sorted(months))
+    after = _alternation([p.replace("MONTH", f"(?:{month})") for p in words.non_money_after])
+    return _MoneyRules(words, months, numbers, spelled, after)
+
+
+def _number_value(match: re.Match[str]) -> float:
+    digits = re.sub(r"\D", "", match["int"])
+    fraction = f".{match['frac']}" if match["frac"] else ""
+    return float(digits + fraction)
+
+
+def _is_day_or_year(value: float, previous: list[str], rules: _MoneyRules) -> bool:
+    prev = previous[-1] if previous else ""
+    if value.is_integer() and 1 <= value <= 31 and prev in rules.words.day_articles:
+        return True
+    if not (value.is_integer() and 1900 <= value <= 2099):
+        return False
+    month_before = prev in rules.months or (prev in {"de", "of"} and len(previous) > 1 and previous[-2] in rules.months)
+    return month_before or prev in rules.words.year_before
+
+
+def _bare_number_is_money(folded: str, match: re.Match[str], value: float, rules: _MoneyRules) -> bool:
+    after = folded[match.end() :]
+    if after[:1].isalpha() or after[:1] in "/:º°ª" or rules.after.match(after) or len(match["int"]) > 9:
+        return False
+    previous = _WORD.findall(folded[max(0, match.start() - 40) : match.start()])[-2:]
+    if (previous and previous[-1] in rules.words.non_money_before) or _is_day_or_year(value, previous, rules):
+        return False
+    following = _WORD.match(after.lstrip())
+    return following is None or following.group() in rules.words.amount_followers
+
+
+def _spelled_value(words: str, rules: MoneyWords) -> float:
+    total, current = 0, 0
+    for word in re.findall(r"[a-z]+", words):
+        if word in rules.multipliers:
+            factor = rules.multipliers[word]
+            if factor >= 1000:
+                total, current = total + max(current, 1) * factor, 0
+            else:
+                current = max(current, 1) * factor
+        else:
+            current += rules.number_words.get(word, 0)
+    return float(total + current)
+
+
+def _money_matches(folded: str) -> Iterator[tuple[int, float]]:
+    rules = _money_rules()
+    for match in rules.numbers.finditer(folded):
+        value = _number_value(match)
+        if match["pre"] or match["post"] or _bare_number_is_money(folded, match, value, rules):
+            yield match.start(), value
+    for match in rules.spelled.finditer(folded):
+        yield match.start(), _spelled_value(match["words"], rules.words)
+
+
+def _amounts_in_folded(folded: str) -> list[float]:
+    return [value for _, value in sorted(_money_matches(folded))]
+
+
+def extract_amounts(text: str) -> list[float]:
+    """Money amounts in `text`, in order: "1.240,50 €", "$200", "150 al mes"; not days, dates, % or counts."""
+    return _amounts_in_folded(fold(text))
