@@ -286,3 +286,27 @@ def test_grades_and_turns_leave_the_session_untouched(store: Store) -> None:
     store.add_turn(session.id, "agent", "hola")
     store.finish_grade(store.start_grade(session.id, "rule", "1").id, GradeOutcome(status="failed", error="boom"))
     assert [t.text for t in store.turns(session.id)] == ["hola"]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "Cannot open the database 'not a url': Could not parse SQLAlchemy URL"),
+        ("nosuchdb://host/db", "Cannot open the database nosuchdb://host/db: Can't load plugin"),
+        (
+            "postgresql+nosuchdriver://u:secret@host/db",
+            "Cannot open the database postgresql+nosuchdriver://u:***@host/db",
+        ),
+    ],
+)
+def test_bad_database_urls_are_one_line_store_errors(url: str, message: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value) and "secret" not in str(caught.value)
+
+
+def test_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where a directory should be")
+    with pytest.raises(StoreError, match="Cannot open the database"):
+        open_store(f"sqlite:///{tmp_path / 'taken' / 'roleplay.db'}")

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from roleplay.store.connection import apply_migrations, create_store_engine
@@ -180,8 +181,22 @@ class Store:
         return row
 
 
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
 def open_store(url: str) -> Store:
-    """Connect to `url` (any SQLAlchemy URL) and bring the schema up to date."""
-    engine = create_store_engine(url)
-    apply_migrations(engine)
+    """Connect to `url` (any SQLAlchemy URL) and bring the schema up to date.
+
+    A bad URL, a missing driver or an unreachable database is a StoreError with a one-line reason.
+    """
+    try:
+        engine = create_store_engine(url)
+        apply_migrations(engine)
+    except (ArgumentError, ImportError, OSError, DBAPIError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StoreError(f"Cannot open the database {_shown(url)}: {reason}") from exc
     return Store(engine)
