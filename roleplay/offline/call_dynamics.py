@@ -257,7 +257,8 @@ def debtor_turn(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tup
         return replace(mind, disclosed=(*mind.disclosed, fact.id), stage="exploring"), Reaction(
             "disclose", fact_id=fact.id
         )
-    return mind, replace(plain_reaction(mind, persona, acts, ack), acknowledge_identity=ack)
+    reaction = plain_reaction(mind, persona, acts, ack)
+    return mind, replace(reaction, acknowledge_identity=ack and reaction.kind != "confirm_identity")
 
 
 def _note_identity_and_debt(mind: DebtorMind, acts: frozenset[Act]) -> DebtorMind:
