@@ -25,7 +25,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 serve: $(RUN_STAMP)
 	$(BIN)/roleplay serve --backend offline
 
-## A practice call in the terminal: make chat PERSONA=pobrecito_job_loss LANGUAGE=es
+## A practice call in the terminal: make chat PERSONA=cannot_pay_job_loss LANGUAGE=es
 chat: $(RUN_STAMP)
 	$(BIN)/roleplay chat --persona $(or $(PERSONA),cooperative_easy) --language $(or $(LANGUAGE),en)
 

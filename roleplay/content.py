@@ -36,7 +36,14 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ContentError(f"{path}: invalid YAML: {exc}") from exc
+        raise ContentError(f"{path}: invalid YAML: {_yaml_problem(exc)}") from exc
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line: the problem and where (PyYAML's own text spans several lines with a caret)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else str(problem)
 
 
 def _describe(exc: ValidationError) -> str:
@@ -71,10 +78,24 @@ def load_personas(folder: Path | None = None) -> dict[str, Persona]:
         persona = load_model(path, Persona)
         if persona.id != path.stem:
             raise ContentError(f"{path}: key 'id': '{persona.id}' must match the file name '{path.stem}'")
+        _check_acts(path, persona)
         personas[persona.id] = persona
     if not personas:
         raise ContentError(f"{folder}: no persona files (*.yaml)")
     return personas
+
+
+def _check_acts(path: Path, persona: Persona) -> None:
+    from roleplay.acts import AGENT_ACTS
+
+    known = {a.value for a in AGENT_ACTS}
+    for i, fact in enumerate(persona.hidden_facts):
+        for act in fact.earned_by:
+            if act not in known:
+                raise ContentError(f"{path}: key 'hidden_facts.{i}.earned_by': unknown act '{act}'")
+    for act in persona.closed_by:
+        if act not in known:
+            raise ContentError(f"{path}: key 'closed_by': unknown act '{act}'")
 
 
 @cache

@@ -399,7 +399,8 @@ def test_a_yaml_syntax_error_names_the_file_and_the_line(tmp_path: Path) -> None
         load_personas(tmp_path)
     message = str(caught.value)
     assert message.startswith(f"{path}: invalid YAML")
-    assert "line 3" in message and "name: [Ana" in message
+    assert "(line 4, column 8)" in message
+    assert "\n" not in message  # one line, no PyYAML caret snippet
 
 
 def test_an_id_that_differs_from_the_file_name_is_refused(tmp_path: Path, good_data: dict[str, Any]) -> None:
@@ -429,3 +430,11 @@ def test_one_broken_file_among_good_ones_fails_the_library(tmp_path: Path, good_
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="no persona files"):
         load_personas(tmp_path)
+
+
+def test_an_unknown_act_is_refused_on_load(tmp_path: Path, good_data: dict[str, Any]) -> None:
+    good_data["closed_by"] = ["threat", "shouting"]
+    path = write_persona(tmp_path, good_data["id"], good_data)
+    with pytest.raises(ContentError, match="key 'closed_by': unknown act 'shouting'") as caught:
+        load_personas(tmp_path)
+    assert str(path) in str(caught.value)
