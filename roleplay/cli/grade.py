@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +30,8 @@ def grade(
 
     Example: roleplay grade calls/*.jsonl --format json > grades.jsonl
     """
+    import asyncio
+
     from roleplay.services.grading import grade_files
 
     outcome = asyncio.run(grade_files(files, backend.value))

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
 from roleplay.cli.app import LanguageChoice, app, fail
-from roleplay.cli.labels import label
-from roleplay.domain import Language
 
 if TYPE_CHECKING:
+    from roleplay.domain import Language
     from roleplay.services.practice import PracticeService, ReplyDone
 
 HANG_UP_COMMANDS = {"/hangup", "/colgar", "/quit", "/salir"}
@@ -53,17 +51,22 @@ def chat(
 
     Example: printf 'Hello, am I speaking with Lucy?\\n/hangup\\n' | roleplay chat --persona student
     """
+    import asyncio
+
+    from roleplay.content import ContentError
     from roleplay.services.practice import PracticeError, UnknownPersona
+    from roleplay.store import StoreError
 
     try:
         asyncio.run(_chat(persona, language.value, "training" if training else "assessment", db, sys.stdin))
-    except UnknownPersona as exc:
+    except (UnknownPersona, StoreError, ContentError) as exc:
         fail(str(exc))
     except PracticeError as exc:
         fail(str(exc), code=1)
 
 
 async def _chat(persona_id: str, language: Language, mode: str, db: str | None, stdin: TextIO) -> None:
+    from roleplay.cli.labels import label
     from roleplay.content import get_persona
     from roleplay.services.factory import build_practice_service
     from roleplay.settings import ServeSettings
@@ -81,6 +84,7 @@ async def _chat(persona_id: str, language: Language, mode: str, db: str | None, 
 
 
 async def _converse(service: PracticeService, session_id: str, language: Language, mode: str, stdin: TextIO) -> bool:
+    from roleplay.cli.labels import label
     from roleplay.services.practice import InvalidMessage, ReplyDone
 
     interactive = stdin.isatty()
@@ -107,6 +111,8 @@ async def _converse(service: PracticeService, session_id: str, language: Languag
 
 
 def _show_state(event: ReplyDone, language: Language, mode: str) -> None:
+    from roleplay.cli.labels import label
+
     state = event.state
     if mode == "training":
         typer.echo(f"   [{label('trust', language)} {state.trust:.0%} · {state.mood}]")
@@ -115,6 +121,7 @@ def _show_state(event: ReplyDone, language: Language, mode: str) -> None:
 
 
 async def _show_grade(service: PracticeService, session_id: str, language: Language) -> None:
+    from roleplay.cli.labels import label
     from roleplay.cli.scorecard import render_scorecard
 
     typer.echo(label("grading", language))

@@ -50,7 +50,7 @@ def _flag_lines(grade: Grade) -> list[str]:
     lines = []
     if grade.flags:
         lines += ["", f"{label('flags', lang)}:"]
-        titles = {f.id: f.title.get(lang) for f in rubric.flags}
+        titles: dict[str, str] = {f.id: f.title.get(lang) for f in rubric.flags}
         for flag in grade.flags:
             quote = f' — "{flag.evidence[0].quote}"' if flag.evidence else ""
             lines.append(f"  ✗ {titles.get(flag.id, flag.id)}{quote}")
@@ -67,5 +67,5 @@ def _feedback_lines(grade: Grade) -> list[str]:
     for item in grade.feedback.improvements:
         lines.append(f"  - {item.text}")
         if item.example:
-            lines.append(f'    {label("try_saying", lang)}: "{item.example}"')
+            lines.append(f'    {label("try_saying", lang)}: "{item.example.strip(chr(34))}"')
     return lines

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from roleplay.content import personas
-from roleplay.domain import Language, Persona
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from roleplay.content import load_model, personas, prompts_dir
+from roleplay.domain import Language, LocalText, Persona
 from roleplay.services.practice import PersonaCard
 
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "MXN": "MX$"}
@@ -19,11 +23,26 @@ def format_money(amount: float, currency: str, language: Language) -> str:
     return f"{spanish} {symbol}"
 
 
+class CardTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: str
+    debt_line: LocalText
+
+
+@cache
+def _card_texts() -> CardTexts:
+    return load_model(prompts_dir() / "cards.yaml", CardTexts)
+
+
 def debt_line(persona: Persona, language: Language) -> str:
     debt = persona.debt
-    overdue = f"{debt.days_overdue} días de retraso" if language == "es" else f"{debt.days_overdue} days overdue"
-    money = format_money(debt.amount, debt.currency, language)
-    return f"{money} · {debt.creditor} · {debt.product.get(language)} · {overdue}"
+    return _card_texts().debt_line.get(language).format(
+        amount=format_money(debt.amount, debt.currency, language),
+        creditor=debt.creditor,
+        product=debt.product.get(language),
+        days=debt.days_overdue,
+    )
 
 
 def persona_card(persona: Persona, language: Language) -> PersonaCard:
