@@ -16,7 +16,6 @@ from roleplay.offline.grading_signals import CallSignals, Spotted
 
 EARLY_TURNS = 2  # the debt is stated "early" within the first two agent turns
 MAX_EVIDENCE = 3
-HOSTILE = (Act.THREAT, Act.ILLEGAL_THREAT, Act.INSULT, Act.BLAME, Act.MORALISING)
 FIGHTING = (Act.THREAT, Act.ILLEGAL_THREAT, Act.INSULT, Act.BLAME)
 WARMTH = (Act.EMPATHY, Act.PARAPHRASE, Act.COLLABORATION)
 
@@ -49,32 +48,22 @@ def debt_clarity(s: CallSignals) -> Verdict:
     if not stated:
         return Verdict(1, "missing", cite(minimising))
     with_amount = [x for x in stated if x.hit.amounts]
-    early = stated[0].rank < EARLY_TURNS
-    verdict = _clarity(early, with_amount, stated)
     if minimising:
-        return Verdict(max(1, verdict.score - 2), "minimised", cite(minimising))
-    return verdict
-
-
-def _clarity(early: bool, with_amount: list[Spotted], stated: list[Spotted]) -> Verdict:
-    if early and with_amount:
-        score = 5 if with_amount[0].rank < EARLY_TURNS else 4
-        return Verdict(score, "early_full", cite(with_amount[:1] + stated[:1]))
-    if early:
-        return Verdict(3, "early_no_amount", cite(stated))
+        return Verdict(2 if with_amount else 1, "minimised", cite(minimising))
+    early = s.substantive_rank(stated[0]) < EARLY_TURNS
     if with_amount:
-        return Verdict(3, "late", cite(with_amount))
-    return Verdict(2, "late_no_amount", cite(stated))
+        amount_early = s.substantive_rank(with_amount[0]) < EARLY_TURNS
+        return Verdict(5, "early_full", cite(with_amount)) if amount_early else Verdict(4, "late", cite(with_amount))
+    return Verdict(3, "early_no_amount" if early else "late_no_amount", cite(stated))
 
 
 def objective_consequences(s: CallSignals) -> Verdict:
-    if bad := s.of(Act.ILLEGAL_THREAT, Act.FALSE_REPRESENTATION):
+    if bad := s.of(Act.ILLEGAL_THREAT, Act.FALSE_REPRESENTATION, Act.THREAT):
         return Verdict(1, "threat_false", cite(bad))
-    if threats := s.of(Act.THREAT):
-        return Verdict(2, "threat", cite(threats))
     facts = s.of(Act.OBJECTIVE_CONSEQUENCE)
     if not facts:
-        return Verdict(2, "missing")
+        waved_away = s.of(Act.LEAVE_DECISION, Act.MINIMISING)
+        return Verdict(1, "waved_away", cite(waved_away)) if waved_away else Verdict(2, "missing")
     if all(f.rank == s.agent_turns - 1 for f in facts) and s.agent_turns > EARLY_TURNS:
         return Verdict(3, "late", cite(facts))
     distinct = {f.hit.quote for f in facts}
@@ -82,17 +71,18 @@ def objective_consequences(s: CallSignals) -> Verdict:
 
 
 def situation_discovery(s: CallSignals, capacity_terms: Sequence[str]) -> Verdict:
-    open_q = s.of(Act.OPEN_QUESTION)
-    closed_q = s.of(Act.CLOSED_QUESTION)
+    open_q, closed_q = s.of(Act.OPEN_QUESTION), s.of(Act.CLOSED_QUESTION)
     about_capacity = [q for q in open_q + closed_q if _about_capacity(q, capacity_terms)]
     fields = {"count": str(len(open_q))}
-    if not open_q:
-        return Verdict(2, "closed_only", cite(closed_q), fields) if closed_q else Verdict(1, "none", (), fields)
     if len(open_q) >= 2 and about_capacity:
         return Verdict(5, "thorough", cite(about_capacity[:1] + open_q), fields)
-    if len(open_q) >= 2 or about_capacity:
-        return Verdict(4, "open", cite(open_q + about_capacity), fields)
-    return Verdict(3, "few", cite(open_q), fields)
+    if about_capacity:
+        return Verdict(4, "open", cite(about_capacity + open_q), fields)
+    if len(open_q) >= 2:
+        return Verdict(3, "few", cite(open_q), fields)
+    if open_q or closed_q:
+        return Verdict(2, "closed_only", cite(open_q + closed_q), fields)
+    return Verdict(1, "none", (), fields)
 
 
 def _about_capacity(question: Spotted, terms: Sequence[str]) -> bool:
@@ -102,19 +92,18 @@ def _about_capacity(question: Spotted, terms: Sequence[str]) -> bool:
 
 def concrete_commitment(s: CallSignals) -> Verdict:
     proposals, summaries = s.of(Act.PROPOSAL), s.of(Act.SUMMARY)
-    if not proposals and not summaries:
-        return Verdict(1, "none")
-    first = min(x.rank for x in proposals + summaries)
-    agreed = [d for d in s.debtor_of(Act.AGREE) if d.rank > first]
-    confirmed = [x for x in summaries if x.hit.amounts and x.hit.has_date]
-    if agreed and confirmed:
-        return Verdict(5, "confirmed", cite(confirmed + proposals))
-    if agreed or confirmed:
-        return Verdict(4, "unconfirmed", cite(confirmed + proposals + summaries))
-    concrete = [p for p in proposals + summaries if p.hit.amounts or p.hit.has_date]
-    if concrete:
-        return Verdict(3, "no_agreement", cite(concrete))
-    return Verdict(2, "vague", cite(proposals + summaries))
+    offers = [x for x in proposals + summaries if x.hit.amounts or x.hit.has_date]
+    if not offers:
+        return Verdict(2, "vague", cite(proposals + summaries)) if proposals else Verdict(1, "none")
+    agreed = [d for d in s.debtor_of(Act.AGREE) if d.rank > min(x.rank for x in offers)]
+    dated = [x for x in summaries if x.hit.has_date]
+    if agreed and any(x.hit.amounts for x in dated):
+        return Verdict(5, "confirmed", cite(dated + proposals))
+    if agreed or dated:
+        return Verdict(4, "unconfirmed", cite(dated + offers))
+    if left := s.of(Act.LEAVE_DECISION):
+        return Verdict(2, "left_open", cite(left))
+    return Verdict(3, "no_agreement", cite(offers))
 
 
 def focus_persistence(s: CallSignals, commitment: Verdict) -> Verdict:
@@ -124,12 +113,11 @@ def focus_persistence(s: CallSignals, commitment: Verdict) -> Verdict:
     if pleading:
         return Verdict(2, "pleading", cite(pleading))
     steering = s.of(Act.PROPOSAL, Act.SUMMARY, Act.OBJECTIVE_CONSEQUENCE, Act.STATE_DEBT)
-    if not steering:
-        return Verdict(2, "off_topic")
     if commitment.score >= 4:
-        return Verdict(5, "resolved", cite(steering))
-    if s.has(Act.PROPOSAL):
-        return Verdict(4, "kept_focus", cite(steering))
+        held = s.debtor_of(Act.REFUSE)
+        return Verdict(5, "resolved", cite(steering)) if held else Verdict(4, "kept_focus", cite(steering))
+    if not steering or s.has(*FIGHTING):
+        return Verdict(2, "off_topic", cite(s.of(*FIGHTING)))
     return Verdict(3, "partial", cite(steering))
 
 
@@ -139,13 +127,14 @@ def focus_persistence(s: CallSignals, commitment: Verdict) -> Verdict:
 def respect(s: CallSignals) -> Verdict:
     if insults := s.of(Act.INSULT):
         return Verdict(1, "insult", cite(insults))
-    if blame := s.of(Act.BLAME, Act.MORALISING):
+    if blame := s.of(Act.BLAME, Act.THREAT, Act.ILLEGAL_THREAT):
         return Verdict(2, "blame", cite(blame))
-    if threats := s.of(Act.THREAT, Act.ILLEGAL_THREAT):
-        return Verdict(3, "cold", cite(threats))
-    if warm := s.of(*WARMTH):
+    if lecture := s.of(Act.MORALISING):
+        return Verdict(3, "cold", cite(lecture))
+    warm = s.of(*WARMTH)
+    if len({w.turn for w in warm}) > 1:
         return Verdict(5, "warm", cite(warm))
-    return Verdict(4, "correct")
+    return Verdict(4, "correct", cite(warm)) if warm else Verdict(3, "cold")
 
 
 def active_listening(s: CallSignals) -> Verdict:
@@ -158,7 +147,7 @@ def active_listening(s: CallSignals) -> Verdict:
         verdict = Verdict(5, "consistent", cite(heard))
     else:
         verdict = Verdict(len(turns) + 2, "present" if len(turns) > 1 else "isolated", cite(heard))
-    return _capped(verdict, 3, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
+    return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
 
 
 def collaboration(s: CallSignals) -> Verdict:
@@ -169,11 +158,11 @@ def collaboration(s: CallSignals) -> Verdict:
         return Verdict(2, "missing")
     if not together or not proposals:
         verdict = Verdict(3, "partial", cite(together + proposals))
-    elif _offers_choices(proposals):
+    elif _offers_choices(proposals) or len({t.turn for t in together}) > 1:
         verdict = Verdict(5, "choices", cite(together + proposals))
     else:
         verdict = Verdict(4, "ally", cite(together + proposals))
-    return _capped(verdict, 3, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
+    return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
 
 
 def _offers_choices(proposals: Sequence[Spotted]) -> bool:
@@ -183,28 +172,28 @@ def _offers_choices(proposals: Sequence[Spotted]) -> bool:
 
 
 def no_intimidation(s: CallSignals) -> Verdict:
-    if threats := s.of(Act.ILLEGAL_THREAT, Act.THREAT):
+    if threats := s.of(Act.ILLEGAL_THREAT, Act.THREAT, Act.FALSE_REPRESENTATION):
         return Verdict(1, "threat", cite(threats))
-    if false := s.of(Act.FALSE_REPRESENTATION):
-        return Verdict(2, "false_claims", cite(false))
-    if pressure := s.of(Act.INSULT, Act.BLAME, Act.MORALISING):
-        return Verdict(3, "pressure", cite(pressure))
-    if warm := s.of(*WARMTH):
-        return Verdict(5, "calm", cite(warm))
-    return Verdict(4, "neutral")
+    if pressure := s.of(Act.INSULT, Act.BLAME):
+        return Verdict(2, "pressure", cite(pressure))
+    return Verdict(5, "calm", cite(s.of(*WARMTH)))
 
 
 def flexibility(s: CallSignals) -> Verdict:
     proposals = s.of(Act.PROPOSAL)
     if not proposals:
-        hostile = s.of(*FIGHTING)
-        return Verdict(1, "rigid", cite(hostile)) if hostile else Verdict(2, "no_alternative")
+        if hostile := s.of(*FIGHTING):
+            return Verdict(1, "rigid", cite(hostile))
+        soft = s.of(Act.LEAVE_DECISION, Act.PLEADING, Act.MINIMISING)
+        return Verdict(3, "open_no_plan", cite(soft)) if soft else Verdict(2, "no_alternative")
     adapted = [p for p in proposals if any(r < p.rank for r in s.debtor_offers)]
     if adapted or _offers_choices(proposals):
         verdict = Verdict(5 if s.has(Act.OPEN_QUESTION) else 4, "adapted", cite(adapted + proposals))
+    elif any(r > proposals[-1].rank for r in s.debtor_offers):
+        verdict = Verdict(2, "counter_ignored", cite(proposals))
     else:
         verdict = Verdict(3, "fixed", cite(proposals))
-    return _capped(verdict, 3, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
+    return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
 
 
 # --------------------------------------------------------------------------- all ten
@@ -232,13 +221,14 @@ _NONE: frozenset[str] = frozenset()
 _CAPPED = {"undone_by_hostility": _NONE}
 REASONS: dict[CriterionId, dict[str, frozenset[str]]] = {
     "P1": dict.fromkeys(("missing", "minimised", "early_full", "early_no_amount", "late", "late_no_amount"), _NONE),
-    "P2": {"threat_false": _NONE, "threat": _NONE, "missing": _NONE, "late": _NONE, "informed": _COUNT},
+    "P2": dict.fromkeys(("threat_false", "waved_away", "missing", "late"), _NONE) | {"informed": _COUNT},
     "P3": dict.fromkeys(("none", "closed_only", "few", "open", "thorough"), _COUNT),
-    "P4": dict.fromkeys(("none", "vague", "no_agreement", "unconfirmed", "confirmed"), _NONE),
+    "P4": dict.fromkeys(("none", "vague", "left_open", "no_agreement", "unconfirmed", "confirmed"), _NONE),
     "P5": dict.fromkeys(("left_to_client", "pleading", "off_topic", "partial", "kept_focus", "resolved"), _NONE),
     "S1": dict.fromkeys(("insult", "blame", "cold", "correct", "warm"), _NONE),
     "S2": dict.fromkeys(("ignored", "missing", "isolated", "present", "consistent"), _NONE) | _CAPPED,
     "S3": dict.fromkeys(("confrontational", "missing", "partial", "ally", "choices"), _NONE) | _CAPPED,
-    "S4": dict.fromkeys(("threat", "false_claims", "pressure", "neutral", "calm"), _NONE),
-    "S5": dict.fromkeys(("rigid", "no_alternative", "fixed", "adapted"), _NONE) | _CAPPED,
+    "S4": dict.fromkeys(("threat", "pressure", "calm"), _NONE),
+    "S5": dict.fromkeys(("rigid", "no_alternative", "open_no_plan", "counter_ignored", "fixed", "adapted"), _NONE)
+    | _CAPPED,
 }

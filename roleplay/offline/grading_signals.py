@@ -28,6 +28,9 @@ NEGATIVE_ACTS: frozenset[Act] = frozenset(
         Act.FALSE_REPRESENTATION,
     }
 )
+OPENING_ACTS: frozenset[Act] = frozenset(
+    {Act.IDENTIFY_SELF, Act.VERIFY_IDENTITY, Act.CLOSED_QUESTION, Act.SUMMARY}
+)  # what an agent turn holds while it only greets and checks who answered
 _WORD = re.compile(r"\w")
 
 
@@ -69,6 +72,10 @@ class CallSignals:
     def turns_with(self, *acts: Act) -> list[int]:
         return sorted({s.turn for s in self.of(*acts)})
 
+    def substantive_rank(self, spotted: Spotted) -> int:
+        """How many agent turns before `spotted` did more than greet and check identity."""
+        return len({s.rank for s in self.agent if s.rank < spotted.rank and s.act not in OPENING_ACTS})
+
 
 def _overlaps(hit: ActHit, spans: Sequence[tuple[int, int]]) -> bool:
     return any(hit.start < end and start < hit.end for start, end in spans)
@@ -87,9 +94,12 @@ def countable_hits(hits: Sequence[ActHit]) -> list[ActHit]:
 
 def has_real_content(text: str, hits: Sequence[ActHit]) -> bool:
     """Something is said outside the sentences aimed at the grader."""
-    spans = _grader_spans(hits)
-    kept = [c for i, c in enumerate(text) if not any(s <= i < e for s, e in spans)]
-    return bool(_WORD.search("".join(kept)))
+    kept, cursor = [], 0
+    for start, end in sorted(_grader_spans(hits)):
+        kept.append(text[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(text[cursor:])
+    return any(_WORD.search(part) for part in kept)
 
 
 def _debtor_offers(turn: Turn, language: Language) -> bool:
