@@ -38,6 +38,19 @@ class CallState(BaseModel):
     end_reason: EndReason | None = None
 
 
+class Retract(BaseModel):
+    """Yielded by `DebtorEngine.stream_reply` between text chunks: discard what was streamed so far for
+    this reply (e.g. a reply that broke character is being regenerated). Never stored or shown."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str = ""
+
+
+class EndpointUnavailable(Exception):
+    """A model endpoint failed after the SDK's retries; `str(exc)` is a clear one-line message."""
+
+
 class DebtorEngine(Protocol):
     name: str
     model: str
@@ -46,8 +59,10 @@ class DebtorEngine(Protocol):
         """What the debtor says on picking up, or None if the agent speaks first."""
         ...
 
-    def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str]:
-        """Stream the debtor's reply to `history` (which ends with the agent's turn) as text chunks."""
+    def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str | Retract]:
+        """Stream the debtor's reply to `history` (which ends with the agent's turn) as text chunks.
+
+        A `Retract` means "discard the chunks of this reply so far"; the reply is what follows it."""
         ...
 
     def call_state(self, setup: CallSetup, history: Sequence[Turn]) -> CallState:
