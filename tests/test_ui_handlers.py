@@ -187,6 +187,7 @@ async def test_send_shows_the_message_then_streams_the_reply(calls: CallHandlers
     views = await collect(calls, start.session_id, "Hello, I am Ana from Banco Sol.")
     assert views[0].chat[-1] == {"role": "user", "content": "Hello, I am Ana from Banco Sol."}
     assert views[0].message == ""
+    assert not any(v.input_open for v in views[:-1]), "no second message while the debtor speaks"
     partial = [v.chat[-1]["content"] for v in views[1:-1]]
     assert len(partial) >= 3 and partial == sorted(partial, key=len)
     assert views[-1].chat[-1] == {"role": "assistant", "content": "I hear you (1) now"}
@@ -337,3 +338,13 @@ def test_an_unfinished_call_is_restored_after_a_reload(calls: CallHandlers, serv
     assert (restored.language, restored.mode) == ("es", "assessment") and restored.call.input_open
     calls.hang_up(start.session_id, "es")
     assert calls.restore() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("I understand.", "«I understand.»"), ("«Le entiendo.»", "«Le entiendo.»"), ('"Sure."', '"Sure."')],
+)
+def test_example_rewrites_are_quoted_once(text: str, shown: str) -> None:
+    from roleplay.ui.scorecard import quoted
+
+    assert quoted(text) == shown

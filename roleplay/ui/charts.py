@@ -95,5 +95,5 @@ def quadrant_chart(
     axes.set_xlabel(texts["hard"])
     axes.set_ylabel(texts["soft"])
     axes.set_title(texts["title"], fontsize=11)
-    axes.legend(loc="center left", fontsize=8, framealpha=0.8)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, frameon=False)
     return figure

@@ -127,8 +127,8 @@ class CallHandlers:
         chat = [*chat_messages(view.turns), chat_message("agent", clean_message(text))]
         training = view.mode == "training"
         indicator = trust_indicator_html(view.state, self.texts, language)
-        live = CallView(session_id=view.id, chat=chat, input_open=True, training=training, indicator=indicator)
-        yield live
+        # The input stays closed while the debtor speaks, so a second message cannot overtake the reply.
+        yield CallView(session_id=view.id, chat=chat, training=training, indicator=indicator)
         reply = ""
         try:
             async for event in self.service.send(self.owner, view.id, text):
@@ -141,7 +141,6 @@ class CallHandlers:
                 yield CallView(
                     session_id=view.id,
                     chat=[*chat, chat_message("debtor", reply)],
-                    input_open=True,
                     training=training,
                     indicator=indicator,
                 )

@@ -39,6 +39,7 @@ def _chat_row(page: PracticePage, language: Language) -> tuple[gr.Chatbot, gr.HT
             allow_tags=False,
             feedback_options=None,
             group_consecutive_messages=False,
+            buttons=["copy_all"],
         )
         with gr.Column(scale=1, min_width=200):
             indicator = gr.HTML("", elem_id="trust-indicator", visible=True)

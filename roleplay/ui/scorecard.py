@@ -11,6 +11,13 @@ from html import escape
 from roleplay.domain import Evidence, FeedbackItem, FlagFinding, Grade, Language, Rubric
 from roleplay.ui.labels import UiLabels
 
+_OPENING_QUOTES = ("«", '"', "“", "'", "‘")
+
+
+def quoted(text: str) -> str:
+    """«text», unless the text already comes in quotes."""
+    return text if text.startswith(_OPENING_QUOTES) else f"«{text}»"
+
 
 def fails_compliance(grade: Grade) -> bool:
     """A compliance flag fails the session whatever the score."""
@@ -90,7 +97,7 @@ def _feedback_items(items: Sequence[FeedbackItem], labels: UiLabels, language: L
     try_saying = escape(labels.text("try_saying", language))
     return "".join(
         f"<li><b>{item.criterion}</b> {escape(item.text)}"
-        + (f'<div class="rp-example">{try_saying}: «{escape(item.example)}»</div>' if item.example else "")
+        + (f'<div class="rp-example">{try_saying}: {escape(quoted(item.example))}</div>' if item.example else "")
         + "</li>"
         for item in items
     )
