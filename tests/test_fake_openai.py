@@ -33,6 +33,7 @@ from fake_openai.script import Message, reply_message
 from langchain_core.exceptions import ModelConnectionError
 from langchain_core.messages import AIMessageChunk
 from langchain_openai import ChatOpenAI
+from langchain_openai.chat_models._client_utils import _cached_async_httpx_client
 from langchain_openai.chat_models.base import OpenAIConnectionError, OpenAIRefusalError
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel
@@ -361,9 +362,12 @@ def test_langchain_default_async_client_is_cached_per_base_url_and_breaks_across
         model = ChatOpenAI(base_url=fake_openai.base_url, api_key=fake_openai.api_key, model=MODEL, max_retries=0)
         return (await model.ainvoke("hola")).content
 
-    assert asyncio.run(ask()) == "OK"
-    with pytest.raises(RuntimeError, match="Event loop is closed"):
-        asyncio.run(ask())
+    try:
+        assert asyncio.run(ask()) == "OK"
+        with pytest.raises(RuntimeError, match="Event loop is closed"):
+            asyncio.run(ask())
+    finally:  # a later fake may get the same port: do not leave it the broken cached client
+        _cached_async_httpx_client.cache_clear()
 
 
 # -- batch API ---------------------------------------------------------------------------------------
