@@ -91,3 +91,28 @@ def test_a_practice_call_in_the_browser(browser: Any, app_url: str, language: st
         assert outside == [], f"requests left 127.0.0.1: {outside}"
     finally:
         context.close()
+
+
+INJECTED = (
+    '<img src="http://example.invalid/pwned.png" onerror="window.__pwned = 1"><script>window.__pwned = 2</script>'
+)
+
+
+def test_html_in_a_message_is_shown_as_text(browser: Any, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    outside: list[str] = []
+    page.on("request", lambda request: None if _is_local(request.url) else outside.append(request.url))
+    try:
+        page.goto(app_url)
+        page.locator("#persona input[value='cooperative_easy']").check()
+        page.locator("#start-call").click()
+        page.locator("#chat .bot-row").first.wait_for()
+        _send(page, f"Hello {INJECTED}", page.locator("#chat .bot-row").count())
+        assert page.locator("#chat .user-row").last.inner_text().startswith("Hello <img src=")
+        assert page.locator("#chat img[src*='example.invalid']").count() == 0
+        assert page.evaluate("() => window.__pwned") is None
+        assert outside == []
+    finally:
+        context.close()
