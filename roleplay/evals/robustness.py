@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 from statistics import fmean
 from typing import Any
 
-from roleplay.domain import CRITERION_IDS
+from roleplay.domain import CRITERION_IDS, CriterionId
 
 Figures = dict[str, Any]
-ScoreMap = Mapping[str, int]
+ScoreMap = Mapping[CriterionId, int]
 
 
 def _share(hits: Sequence[bool]) -> float | None:
@@ -48,7 +48,7 @@ def _invariance_figures(changes: Sequence[int], tolerance: int) -> Figures:
 def directional(
     base: Sequence[ScoreMap],
     perturbed: Sequence[ScoreMap],
-    expect_down: Sequence[Sequence[str]],
+    expect_down: Sequence[Sequence[CriterionId]],
     perturbed_flags: Sequence[set[str]] | None = None,
     expect_flags: Sequence[Sequence[str]] | None = None,
 ) -> Figures:
@@ -74,7 +74,7 @@ def directional(
 
 
 def _moved_as_expected(
-    base: ScoreMap, perturbed: ScoreMap, down: Sequence[str], flags: set[str], wanted: Sequence[str]
+    base: ScoreMap, perturbed: ScoreMap, down: Sequence[CriterionId], flags: set[str], wanted: Sequence[str]
 ) -> bool:
     drops = all(perturbed[c] < base[c] for c in down if base[c] > 1)
     return drops and all(f in flags for f in wanted)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from roleplay.domain import CRITERION_IDS, FLAG_IDS
+from roleplay.domain import CRITERION_IDS, FLAG_IDS, CriterionId
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 QUADRANTS: tuple[str, ...] = ("target", "submissive", "adversarial", "ineffective")
 POOLED = "overall"
 Figures = dict[str, Any]
-ScoreMap = Mapping[str, int]
+ScoreMap = Mapping[CriterionId, int]
 
 
 # --------------------------------------------------------------------------- single figures
@@ -184,7 +184,7 @@ def _consistency_figures(units: Matrix) -> Figures:
 # --------------------------------------------------------------------------- validity
 
 
-def consensus(raters: Sequence[ScoreMap], criterion: str) -> int:
+def consensus(raters: Sequence[ScoreMap], criterion: CriterionId) -> int:
     """The raters' median score, halves rounded up (one rater: their score)."""
     values = sorted(int(r[criterion]) for r in raters)
     mid = len(values) // 2
