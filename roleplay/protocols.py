@@ -8,7 +8,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from roleplay.domain import Grade, Language, Persona, Transcript, Turn
+from roleplay.domain import Grade, Language, Persona, TokenUsage, Transcript, Turn
 
 Mood = Literal["hostile", "guarded", "neutral", "open", "cooperative"]
 EndReason = Literal["debtor_hung_up", "agreement", "agent_hung_up"]
@@ -59,10 +59,11 @@ class DebtorEngine(Protocol):
         """What the debtor says on picking up, or None if the agent speaks first."""
         ...
 
-    def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str | Retract]:
+    def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str | Retract | TokenUsage]:
         """Stream the debtor's reply to `history` (which ends with the agent's turn) as text chunks.
 
-        A `Retract` means "discard the chunks of this reply so far"; the reply is what follows it."""
+        A `Retract` means "discard the chunks of this reply so far"; the reply is what follows it.
+        A `TokenUsage` reports the tokens the reply used (stored per session, never shown as text)."""
         ...
 
     def call_state(self, setup: CallSetup, history: Sequence[Turn]) -> CallState:

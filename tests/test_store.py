@@ -52,7 +52,7 @@ def test_open_store_creates_the_directory_and_the_schema(store: Store, db_file: 
     assert db_file.is_file()
     tables = set(inspect(store.engine).get_table_names())
     assert {"sessions", "turns", "grades", "alembic_version"} <= tables
-    assert scalar(store, "SELECT version_num FROM alembic_version") == "0001"
+    assert scalar(store, "SELECT version_num FROM alembic_version") == "0002"
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,18 @@ turn is committed when complete (or stored as `incomplete` if the stream breaks)
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import aclosing
 from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from roleplay import content
-from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, Transcript, Turn
-from roleplay.protocols import CallSetup, CallState, DebtorEngine, Grader, GradingFailed
-from roleplay.store import GradeOutcome, NewSession, Store, StoredGrade, StoredSession, StoredTurn
+from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, TokenUsage, Transcript, Turn
+from roleplay.pricing import estimate_cost
+from roleplay.protocols import CallSetup, CallState, DebtorEngine, EndpointUnavailable, Grader, GradingFailed, Retract
+from roleplay.store import GradeOutcome, NewSession, Store, StoredGrade, StoredSession, StoredTurn, StoredUsage
 
 Mode = Literal["training", "assessment"]
 SessionStatus = Literal["active", "ended"]
@@ -68,6 +70,12 @@ class BackendUnavailable(PracticeError):
     http_status = 503
 
 
+class NothingToRetry(PracticeError):
+    """The last turn of the call already has its debtor reply."""
+
+    http_status = 409
+
+
 class TurnView(BaseModel):
     seq: int
     role: Role
@@ -84,6 +92,17 @@ class GradeView(BaseModel):
     grader_version: str
 
 
+class UsageView(BaseModel):
+    """Tokens the session used for one purpose and model, with the estimated cost (for trainers)."""
+
+    purpose: Literal["debtor", "grader"]
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    calls: int
+    cost_usd: float | None = Field(default=None, description="None when the model has no price")
+
+
 class SessionView(BaseModel):
     id: str
     owner: str
@@ -98,13 +117,16 @@ class SessionView(BaseModel):
     grade: GradeView | None = None
     created_at: datetime | None = None
     ended_at: datetime | None = None
+    usage: list[UsageView] = Field(default_factory=list, description="tokens per purpose and model")
 
 
 class ReplyChunk(BaseModel):
-    """A piece of the debtor's reply while it streams."""
+    """A piece of the debtor's reply while it streams. `reset=True` (with empty text): discard the
+    reply shown so far, it is being replaced (e.g. it broke character and is regenerated)."""
 
     kind: Literal["chunk"] = "chunk"
     text: str
+    reset: bool = False
 
 
 class ReplyDone(BaseModel):
@@ -189,6 +211,16 @@ def _grade_view(record: StoredGrade) -> GradeView:
         grader=record.grader,
         grader_version=record.grader_version,
     )
+
+
+def _usage_view(stored: StoredUsage) -> UsageView:
+    usage = TokenUsage(
+        model=stored.model,
+        prompt_tokens=stored.prompt_tokens,
+        completion_tokens=stored.completion_tokens,
+        calls=stored.calls,
+    )
+    return UsageView(**stored.model_dump(), cost_usd=estimate_cost(usage))
 
 
 def _history(turns: Sequence[StoredTurn]) -> list[Turn]:
@@ -296,19 +328,49 @@ class PracticeService:
         session = self._active_session(owner, session_id)
         setup = self._setup(session)
         self._store.add_turn(session.id, "agent", message)
+        async with aclosing(self._reply(session.id, setup)) as events:  # closing us closes the reply
+            async for event in events:
+                yield event
+
+    async def retry_reply(self, owner: str, session_id: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
+        """Ask the debtor again to answer the last stored agent turn (after BackendUnavailable).
+
+        No agent turn is added; a partial reply stored `incomplete` stays as it is.
+        """
+        session = self._active_session(owner, session_id)
         history = _history(self._store.turns(session.id))
+        if not history or history[-1].role != "agent":
+            raise NothingToRetry("The last message already has its reply; there is nothing to retry.")
+        async with aclosing(self._reply(session.id, self._setup(session))) as events:
+            async for event in events:
+                yield event
+
+    async def _reply(self, session_id: str, setup: CallSetup) -> AsyncGenerator[ReplyChunk | ReplyDone, None]:
+        history = _history(self._store.turns(session_id))
         parts: list[str] = []
         try:
             async for chunk in self._debtor.stream_reply(setup, history):
-                parts.append(chunk)
-                yield ReplyChunk(text=chunk)
+                if isinstance(chunk, Retract):
+                    parts.clear()
+                    yield ReplyChunk(text="", reset=True)
+                elif isinstance(chunk, TokenUsage):
+                    self._record_usage(session_id, "debtor", chunk)
+                else:
+                    parts.append(chunk)
+                    yield ReplyChunk(text=chunk)
+        except EndpointUnavailable as exc:
+            self._keep_partial(session_id, parts)
+            raise BackendUnavailable(f"{exc} Your message was kept; try again.") from exc
         except Exception as exc:
-            self._keep_partial(session.id, parts)
+            self._keep_partial(session_id, parts)
             raise BackendUnavailable(f"The debtor model failed mid-reply ({exc}); your message was kept.") from exc
         except BaseException:  # the caller went away (closed stream, cancelled task): keep what was said
-            self._keep_partial(session.id, parts)
+            self._keep_partial(session_id, parts)
             raise
-        yield self._finish_reply(session.id, setup, history, "".join(parts))
+        yield self._finish_reply(session_id, setup, history, "".join(parts))
+
+    def _record_usage(self, session_id: str, purpose: Literal["debtor", "grader"], usage: TokenUsage) -> None:
+        self._store.add_usage(session_id, purpose, usage)
 
     def _keep_partial(self, session_id: str, parts: list[str]) -> None:
         if "".join(parts).strip():
@@ -346,6 +408,8 @@ class PracticeService:
             raise BackendUnavailable(f"The grader is unavailable ({exc}); the call was kept, try again.") from exc
         else:
             outcome = GradeOutcome(status="done", grade_json=grade.model_dump_json())
+            if grade.usage is not None:
+                self._record_usage(session.id, "grader", grade.usage)
         return _grade_view(self._store.finish_grade(record.id, outcome))
 
     # ------------------------------------------------------------------ reading
@@ -416,4 +480,5 @@ class PracticeService:
             grade=_grade_view(grade) if grade else None,
             created_at=session.created_at,
             ended_at=session.ended_at,
+            usage=[_usage_view(u) for u in self._store.usage(session.id)],
         )

@@ -4,7 +4,7 @@ Only this package imports SQLAlchemy and Alembic.
 """
 
 from roleplay.store.connection import default_db_url
-from roleplay.store.records import GradeOutcome, NewSession, StoredGrade, StoredSession, StoredTurn
+from roleplay.store.records import GradeOutcome, NewSession, StoredGrade, StoredSession, StoredTurn, StoredUsage
 from roleplay.store.repository import RecordNotFound, Store, StoreError, open_store
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "StoredGrade",
     "StoredSession",
     "StoredTurn",
+    "StoredUsage",
     "default_db_url",
     "open_store",
 ]

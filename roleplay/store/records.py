@@ -11,6 +11,7 @@ StoredRole = Literal["agent", "debtor"]
 StoredSessionStatus = Literal["active", "ended"]
 StoredTurnStatus = Literal["complete", "incomplete"]
 StoredGradeStatus = Literal["pending", "done", "failed", "needs_review"]
+UsagePurpose = Literal["debtor", "grader"]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -86,6 +87,18 @@ class StoredGrade(_Record):
     updated_at: datetime
 
     _utc = field_validator("created_at", "updated_at")(as_utc)
+
+
+class StoredUsage(BaseModel):
+    """Tokens a session used for one purpose and model, summed over its calls."""
+
+    model_config = ConfigDict(frozen=True)
+
+    purpose: UsagePurpose
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    calls: int
 
 
 class GradeOutcome(BaseModel):

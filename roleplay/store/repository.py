@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from roleplay.domain import TokenUsage
 from roleplay.store.connection import apply_migrations, create_store_engine
 from roleplay.store.records import (
     GradeOutcome,
@@ -20,8 +21,10 @@ from roleplay.store.records import (
     StoredSession,
     StoredTurn,
     StoredTurnStatus,
+    StoredUsage,
+    UsagePurpose,
 )
-from roleplay.store.tables import GradeRow, SessionRow, TurnRow, new_id, utc_now
+from roleplay.store.tables import GradeRow, SessionRow, TurnRow, UsageRow, new_id, utc_now
 
 SEQ_RETRIES = 20
 
@@ -170,6 +173,31 @@ class Store:
 
     def latest_grade(self, session_id: str) -> StoredGrade | None:
         return self.latest_grades([session_id]).get(session_id)
+
+    # ------------------------------------------------------------------ token usage
+
+    def add_usage(self, session_id: str, purpose: UsagePurpose, usage: TokenUsage) -> None:
+        """Record the tokens of one model call (or several, summed) for a session."""
+        row = UsageRow(session_id=session_id, purpose=purpose, **usage.model_dump())
+        try:
+            with self._sessions.begin() as db:
+                db.add(row)
+        except IntegrityError as exc:
+            raise RecordNotFound(f"no session {session_id}") from exc
+
+    def usage(self, session_id: str) -> list[StoredUsage]:
+        """The session's tokens per purpose and model, summed (debtor first, then grader)."""
+        totals = (func.sum(UsageRow.prompt_tokens), func.sum(UsageRow.completion_tokens), func.sum(UsageRow.calls))
+        query = (
+            select(UsageRow.purpose, UsageRow.model, *totals)
+            .where(UsageRow.session_id == session_id)
+            .group_by(UsageRow.purpose, UsageRow.model)
+            .order_by(UsageRow.purpose, UsageRow.model)
+        )
+        with self._sessions() as db:
+            rows = db.execute(query).all()
+        keys = ("purpose", "model", "prompt_tokens", "completion_tokens", "calls")
+        return [StoredUsage.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
 
     # ------------------------------------------------------------------ internals
 

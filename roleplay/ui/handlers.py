@@ -137,7 +137,7 @@ class CallHandlers:
                         view.id, [*chat, chat_message("debtor", event.turn.text)], event.state, training, language
                     )
                     return
-                reply += event.text
+                reply = event.text if event.reset else reply + event.text  # reset: the reply is replaced
                 yield CallView(
                     session_id=view.id,
                     chat=[*chat, chat_message("debtor", reply)],
