@@ -100,7 +100,7 @@ class PracticePage:
             view.chat,
             gr.update(value=view.message, interactive=view.input_open),
             gr.update(interactive=view.input_open),
-            gr.update(interactive=view.input_open),
+            gr.update(interactive=view.session_id is not None and not view.ended),  # hang up at any time
             gr.update(value=view.indicator, visible=view.training),
             _notice_html(view.notice),
         ]
