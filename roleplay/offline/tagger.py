@@ -20,16 +20,19 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-from roleplay.acts import AGENT_ACTS, DEBTOR_ACTS, Act, ActHit
-from roleplay.content import load_model, prompts_dir
+from roleplay.acts import Act, ActHit
 from roleplay.domain import LANGUAGES, Language, Role
-
-PLACEHOLDERS = ("MONTH", "WEEKDAY")
+from roleplay.offline.tagger_lexicon import (
+    ActIndex,
+    CompiledLexicon,
+    MoneyWords,
+    NegationRules,
+    alternation,
+    compiled_lexicon,
+    lexicon,
+    words_alternation,
+)
 
 NEGATABLE_ACTS: frozenset[Act] = frozenset(
     {
@@ -53,77 +56,11 @@ SUPPRESSED_BY: dict[Act, frozenset[Act]] = {
     Act.CLOSED_QUESTION: frozenset({Act.OPEN_QUESTION}),
     Act.AGREE: frozenset({Act.REFUSE}),
 }
-CROSS_LANGUAGE_ACTS: frozenset[Act] = frozenset({Act.GRADER_DIRECTED})  # injections come in any language
 _ACT_ORDER: dict[Act, int] = {act: i for i, act in enumerate(Act)}
 _WORD = re.compile(r"[\w']+")
+_LETTERS = re.compile(r"[a-z]+")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$|[¿¡])|\n+")
 _SPECIAL_FOLDS = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "“": '"', "”": '"'}
-
-
-# --------------------------------------------------------------------------- lexicon files
-
-
-def _check_regex(pattern: str) -> str:
-    probe = pattern
-    for name in PLACEHOLDERS:
-        probe = probe.replace(name, "x")
-    try:
-        re.compile(probe)
-    except re.error as exc:
-        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_check_regex)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NegationRules(_Strict):
-    negators: frozenset[str]
-    conditionals: frozenset[str] = frozenset()
-    keep_after: frozenset[str] = frozenset()  # "sea", "be", "make": negative imperatives keep the act
-    clause_breaks: frozenset[str] = frozenset()
-    window: int = Field(default=4, ge=1, le=8)
-
-
-class MoneyWords(_Strict):
-    currency_words: list[Regex]  # written after a number: "euros", "dollars"
-    amount_followers: frozenset[str]  # words that may follow a bare money number: "al", "per"
-    non_money_before: frozenset[str]  # "día", "digits": the number after them is not money
-    non_money_after: list[Regex]  # "%", "por ciento", "de MONTH"
-    day_articles: frozenset[str]  # "el 5", "the 5": a day, not money
-    year_before: frozenset[str]  # "en 2023": a year, not money
-    number_words: dict[str, int] = Field(default_factory=dict)
-    multipliers: dict[str, int] = Field(default_factory=dict)
-
-
-class TaggerLexicon(_Strict):
-    version: str = Field(pattern=r"^tagger-[a-z]{2}-\d+$")
-    acts: dict[Act, list[Regex]]
-    negation: NegationRules
-    money: MoneyWords
-    months: list[str]
-    weekdays: list[str]
-    date_patterns: list[Regex]  # may use the placeholders MONTH and WEEKDAY
-    proposal_figures: list[Regex]  # "seis plazos": a figure that makes an offer a proposal
-    abbreviations: frozenset[str]  # "sr", "mr": a dot after them does not end a sentence
-
-
-def lexicon_path(language: Language) -> Path:
-    return prompts_dir() / "tagger" / f"{language}.yaml"
-
-
-def load_lexicon(path: Path) -> TaggerLexicon:
-    """Read and validate one lexicon file; a broken one is a ContentError naming file and key."""
-    return load_model(path, TaggerLexicon)
-
-
-@cache
-def lexicon(language: Language) -> TaggerLexicon:
-    return load_lexicon(lexicon_path(language))
 
 
 # --------------------------------------------------------------------------- folding and sentences
@@ -181,47 +118,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# --------------------------------------------------------------------------- compiled lexicon
-
-
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else r"(?!x)x")
-
-
-def _words_alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    by_role: dict[Role, tuple[tuple[Act, re.Pattern[str]], ...]]
-    negation: NegationRules
-    dates: re.Pattern[str]
-    proposal_figures: re.Pattern[str]
-
-
-def _act_patterns(language: Language, act: Act) -> list[str]:
-    if act not in CROSS_LANGUAGE_ACTS:
-        return lexicon(language).acts.get(act, [])
-    return [p for other in LANGUAGES for p in lexicon(other).acts.get(act, [])]
-
-
-def _date_patterns(lex: TaggerLexicon) -> list[str]:
-    month, weekday = _words_alternation(lex.months), _words_alternation(lex.weekdays)
-    return [p.replace("MONTH", f"(?:{month})").replace("WEEKDAY", f"(?:{weekday})") for p in lex.date_patterns]
-
-
-@cache
-def _compiled(language: Language) -> _Compiled:
-    lex = lexicon(language)
-    by_role: dict[Role, tuple[tuple[Act, re.Pattern[str]], ...]] = {}
-    roles: tuple[tuple[Role, frozenset[Act]], ...] = (("agent", AGENT_ACTS), ("debtor", DEBTOR_ACTS))
-    for role, acts in roles:
-        chosen = [act for act in Act if act in acts and _act_patterns(language, act)]
-        by_role[role] = tuple((act, _alternation(_act_patterns(language, act))) for act in chosen)
-    return _Compiled(by_role, lex.negation, _alternation(_date_patterns(lex)), _alternation(lex.proposal_figures))
-
-
 # --------------------------------------------------------------------------- negation
 
 
@@ -245,20 +141,28 @@ def _is_negated(sentence: str, match_start: int, rules: NegationRules) -> bool:
     return False
 
 
-def _first_position(act: Act, pattern: re.Pattern[str], sentence: str, rules: NegationRules) -> int | None:
-    for match in pattern.finditer(sentence):
-        if act not in NEGATABLE_ACTS or not _is_negated(sentence, match.start(), rules):
-            return match.start()
-    return None
+def _kept(act: Act, sentence: str, match: re.Match[str] | None, rules: NegationRules) -> bool:
+    return match is not None and (act not in NEGATABLE_ACTS or not _is_negated(sentence, match.start(), rules))
+
+
+def _first_position(act: Act, sentence: str, starts: list[int], index: ActIndex, rules: NegationRules) -> int | None:
+    """Where the act first occurs (not negated): anchored tries at its indexed starts, then a search."""
+    anchored, searched = index.anchored.get(act), index.searched.get(act)
+    tried = (s for s in starts if anchored is not None and _kept(act, sentence, anchored.match(sentence, s), rules))
+    found = (m.start() for m in (searched.finditer(sentence) if searched else ()) if _kept(act, sentence, m, rules))
+    return min((p for p in (next(tried, None), next(found, None)) if p is not None), default=None)
 
 
 # --------------------------------------------------------------------------- tagging
 
 
-def _find_acts(sentence: str, compiled: _Compiled, role: Role) -> dict[Act, int]:
+def _find_acts(sentence: str, compiled: CompiledLexicon, role: Role) -> dict[Act, int]:
+    """The first (non-negated) position of every act whose regexes match the folded sentence."""
+    index = compiled.by_role[role]
+    starts = index.starts(sentence, [m.start() for m in _LETTERS.finditer(sentence)])
     found: dict[Act, int] = {}
-    for act, pattern in compiled.by_role[role]:
-        position = _first_position(act, pattern, sentence, compiled.negation)
+    for act in [a for a in Act if a in starts or a in index.searched]:
+        position = _first_position(act, sentence, starts.get(act, []), index, compiled.negation)
         if position is not None:
             found[act] = position
     return found
@@ -274,7 +178,7 @@ def _apply_rules(found: dict[Act, int], has_figure: bool) -> dict[Act, int]:
 def _tag_sentence(text: str, folded: str, span: tuple[int, int], language: Language, role: Role) -> list[ActHit]:
     start, end = span
     sentence = folded[start:end]
-    compiled = _compiled(language)
+    compiled = compiled_lexicon(language)
     found = _find_acts(sentence, compiled, role)
     if not found:
         return []
@@ -302,7 +206,7 @@ def acts_in(text: str, language: Language, role: Role = "agent") -> set[Act]:
 
 def mentions_date(text: str, language: Language) -> bool:
     """A weekday, month, day number or relative date ("mañana", "next Friday", "fin de mes")."""
-    return _compiled(language).dates.search(fold(text)) is not None
+    return compiled_lexicon(language).dates.search(fold(text)) is not None
 
 
 # --------------------------------------------------------------------------- money
@@ -319,7 +223,7 @@ class _MoneyRules:
 
 def _merged_money() -> tuple[MoneyWords, frozenset[str]]:
     lexicons = [lexicon(language) for language in LANGUAGES]
-    sets = ("amount_followers", "non_money_before", "day_articles", "year_before")
+    sets = ("amount_followers", "non_money_before", "non_money_context", "day_articles", "year_before")
     merged: dict[str, object] = {name: frozenset().union(*(getattr(x.money, name) for x in lexicons)) for name in sets}
     merged["currency_words"] = [p for x in lexicons for p in x.money.currency_words]
     merged["non_money_after"] = [p for x in lexicons for p in x.money.non_money_after]
@@ -339,10 +243,10 @@ def _money_rules() -> _MoneyRules:
         r"(?:(?P<dec>[.,])(?P<frac>\d{1,2}))?(?!\d)"
         rf"(?P<post>\s?(?:€|(?:{currency})\b))?"
     )
-    spoken = _words_alternation([*words.number_words, *words.multipliers])
+    spoken = words_alternation([*words.number_words, *words.multipliers])
     spelled = re.compile(rf"\b(?P<words>(?:{spoken})(?:[\s-]+(?:(?:y|and)\s+)?(?:{spoken}))*)\s+(?:€|(?:{currency})\b)")
-    month = _words_alternation(sorted(months))
-    after = _alternation([p.replace("MONTH", f"(?:{month})") for p in words.non_money_after])
+    month = words_alternation(sorted(months))
+    after = alternation([p.replace("MONTH", f"(?:{month})") for p in words.non_money_after])
     return _MoneyRules(words, months, numbers, spelled, after)
 
 
@@ -366,8 +270,10 @@ def _bare_number_is_money(folded: str, match: re.Match[str], value: float, rules
     after = folded[match.end() :]
     if after[:1].isalpha() or after[:1] in "/:º°ª" or rules.after.match(after) or len(match["int"]) > 9:
         return False
-    previous = _WORD.findall(folded[max(0, match.start() - 40) : match.start()])[-2:]
-    if (previous and previous[-1] in rules.words.non_money_before) or _is_day_or_year(value, previous, rules):
+    previous = _WORD.findall(folded[max(0, match.start() - 60) : match.start()])[-5:]
+    if rules.words.non_money_context.intersection(previous) or _is_day_or_year(value, previous[-2:], rules):
+        return False
+    if previous and previous[-1] in rules.words.non_money_before:
         return False
     following = _WORD.match(after.lstrip())
     return following is None or following.group() in rules.words.amount_followers
