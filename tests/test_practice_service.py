@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from practice_fakes import HANG_UP_MARK, FakeDebtor, FakeGrader, grading_failed, library, make_persona
 
-from roleplay.backends import BackendNotImplemented, UnknownBackend, build_debtor, build_grader
+from roleplay.backends import BackendMisconfigured, UnknownBackend, build_debtor, build_grader
 from roleplay.services.practice import (
     MAX_MESSAGE_CHARS,
     BackendUnavailable,
@@ -369,7 +369,7 @@ def test_foreign_sessions_are_not_found(service: PracticeService, method: str) -
 @pytest.mark.parametrize(
     ("backend", "error", "message"),
     [
-        ("openai", BackendNotImplemented, "The 'openai' backend is not available yet"),
+        ("openai", BackendMisconfigured, "OPENAI_API_KEY is not set"),
         ("gpt", UnknownBackend, "Unknown backend 'gpt'; use one of: offline, openai."),
     ],
 )
