@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roleplay.domain import Grade, Transcript
 from roleplay.protocols import Grader, GradingFailed
 from roleplay.transcripts import TranscriptProblem, parse_transcripts
+
+if TYPE_CHECKING:
+    from roleplay.settings import LLMSettings
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,21 @@ async def grade_transcripts(grader: Grader, transcripts: list[Transcript]) -> Gr
     return outcome
 
 
-async def grade_files(paths: list[Path], backend: str) -> GradeFilesOutcome:
+def grader_settings(backend: str, samples: int | None) -> LLMSettings | None:
+    """LLM settings from the environment with `samples` gradings per call (None: keep the defaults)."""
+    if backend != "openai" or samples is None:
+        return None
+    from roleplay.settings import LLMSettings
+
+    return LLMSettings(grader_samples=samples)
+
+
+async def grade_files(paths: list[Path], backend: str, samples: int | None = None) -> GradeFilesOutcome:
+    """Grade every transcript in `paths`; `samples` (openai only) overrides ROLEPLAY_GRADER_SAMPLES."""
     from roleplay.backends import build_grader
 
     transcripts, problems = read_transcript_files(paths)
-    outcome = await grade_transcripts(build_grader(backend), transcripts) if transcripts else GradeFilesOutcome()
+    grader = build_grader(backend, grader_settings(backend, samples))
+    outcome = await grade_transcripts(grader, transcripts) if transcripts else GradeFilesOutcome()
     outcome.problems = problems + outcome.problems
     return outcome
