@@ -15,18 +15,18 @@ PairFigures = Callable[[Sequence[PairRecord]], Results]
 
 
 def results_from_records(
-    records: Sequence[AnyRecord], *, seed: int = 0, n_boot: int = 1000, tolerance: int = 0
+    records: Sequence[AnyRecord], *, seed: int = 0, n_boot: int = 1000, tolerance: int = 0, fast: bool = False
 ) -> Results:
     """`{family: {"overall": {...}, "per_criterion": {...}}}` for all six families; the pair families
     also have `per_kind` (overall figures per perturbation kind / injection id). A family without
-    records is `empty_family()`."""
+    records is `empty_family()`. `fast`: see stats.validity."""
     results: Results = {family: empty_family() for family in FAMILIES}
     consistency = [r for r in records if isinstance(r, ConsistencyRecord)]
     if consistency:
         results["consistency"] = stats.consistency([r.repeats for r in consistency])
     validity = [r for r in records if isinstance(r, ValidityRecord)]
     if validity:
-        results["validity"] = validity_results(validity, seed=seed, n_boot=n_boot)
+        results["validity"] = validity_results(validity, seed=seed, n_boot=n_boot, fast=fast)
     pair_functions: dict[str, PairFigures] = {
         "invariance": lambda rs: robustness.invariance([r.base for r in rs], [r.changed for r in rs], tolerance),
         "directional": directional_results,
@@ -44,7 +44,9 @@ def empty_family() -> dict[str, Any]:
     return {"overall": {"n_items": 0}, "per_criterion": {}}
 
 
-def validity_results(records: Sequence[ValidityRecord], *, seed: int = 0, n_boot: int = 1000) -> Results:
+def validity_results(
+    records: Sequence[ValidityRecord], *, seed: int = 0, n_boot: int = 1000, fast: bool = False
+) -> Results:
     return stats.validity(
         [r.pred for r in records],
         [r.labels for r in records],
@@ -54,6 +56,7 @@ def validity_results(records: Sequence[ValidityRecord], *, seed: int = 0, n_boot
         [set(r.label_flags) for r in records],
         seed=seed,
         n_boot=n_boot,
+        fast=fast,
     )
 
 

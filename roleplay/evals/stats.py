@@ -269,6 +269,7 @@ def validity(
     label_flags: Sequence[set[str]],
     seed: int = 0,
     n_boot: int = 1000,
+    fast: bool = False,
 ) -> Figures:
     """Agreement of the grader with human labels (one or more raters per item).
 
@@ -276,7 +277,8 @@ def validity(
     the grader as one more rater), spearman, mae, exact, within1, smd — against the raters' consensus
     (`consensus`). Overall adds quadrant_accuracy, confusion, flag_precision, flag_recall. Every
     figure F gets `F_ci` = [low, high], the 95% percentile bootstrap interval over items (seeded;
-    n_boot=0 skips the intervals)."""
+    n_boot=0 skips the intervals). `fast` computes kappa and Spearman with the numpy equivalents
+    (`qwk_fast`, `spearman_fast`) also for the point estimates, e.g. inside a paired bootstrap."""
     data = _ValidityData(pred, labels)
     pq, lq = list(pred_quadrants), list(label_quadrants)
     pf, lf = [set(f) for f in pred_flags], [set(f) for f in label_flags]
@@ -290,7 +292,7 @@ def validity(
     functions: dict[str, Callable[[Sequence[int], bool], Figures]] = {POOLED: overall}
     for j, c in enumerate(CRITERION_IDS):
         functions[c] = partial(data.criterion, j=j)
-    result = bootstrap_figures(functions, len(pq), seed, n_boot)
+    result = bootstrap_figures(functions, len(pq), seed, n_boot, fast)
     result[POOLED]["n_items"] = len(pq)
     return {"overall": result.pop(POOLED), "per_criterion": result}
 
@@ -299,7 +301,11 @@ def validity(
 
 
 def bootstrap_figures(
-    functions: Mapping[str, Callable[[Sequence[int], bool], Figures]], n_items: int, seed: int, n_boot: int
+    functions: Mapping[str, Callable[[Sequence[int], bool], Figures]],
+    n_items: int,
+    seed: int,
+    n_boot: int,
+    fast: bool = False,
 ) -> dict[str, Figures]:
     """Each function `fn(index, resample)` computed on all items, plus `<figure>_ci` = 95% percentile interval over
     `n_boot` resamples of the items (with replacement, numpy default_rng(seed)). Figures that are
@@ -307,7 +313,7 @@ def bootstrap_figures(
     import numpy as np
 
     everything = list(range(n_items))
-    results = {name: fn(everything, False) for name, fn in functions.items()}
+    results = {name: fn(everything, fast) for name, fn in functions.items()}
     if n_boot <= 0 or n_items == 0:
         return results
     rng = np.random.default_rng(seed)
