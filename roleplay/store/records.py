@@ -12,6 +12,7 @@ StoredSessionStatus = Literal["active", "ended"]
 StoredTurnStatus = Literal["complete", "incomplete"]
 StoredGradeStatus = Literal["pending", "done", "failed", "needs_review"]
 UsagePurpose = Literal["debtor", "grader"]
+SessionSource = Literal["practice", "imported"]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -39,6 +40,8 @@ class NewSession(BaseModel):
     rubric_version: str
     prompt_version: str
     seed: int = 0
+    source: SessionSource = "practice"
+    external_id: str | None = None
 
 
 class StoredSession(_Record):
@@ -57,6 +60,8 @@ class StoredSession(_Record):
     created_at: datetime
     updated_at: datetime
     ended_at: datetime | None
+    source: SessionSource = "practice"
+    external_id: str | None = None
 
     _utc = field_validator("created_at", "updated_at", "ended_at")(as_utc)
 
@@ -110,3 +115,29 @@ class GradeOutcome(BaseModel):
     grade_json: str | None = None
     raw_reply: str = ""
     error: str | None = None
+
+
+class NewLabel(BaseModel):
+    """A trainer's human scores of one session."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: str
+    reviewer: str
+    scores: dict[str, int]
+    flags: list[str] = []
+    comment: str = ""
+
+
+class StoredLabel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    session_id: str
+    reviewer: str
+    scores: dict[str, int]
+    flags: list[str]
+    comment: str
+    created_at: datetime
+
+    _utc = field_validator("created_at")(as_utc)

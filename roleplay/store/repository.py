@@ -3,7 +3,7 @@ returns pydantic records (roleplay.store.records), never ORM objects."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine, func, insert, select, update
@@ -15,8 +15,10 @@ from roleplay.domain import TokenUsage
 from roleplay.store.connection import apply_migrations, create_store_engine
 from roleplay.store.records import (
     GradeOutcome,
+    NewLabel,
     NewSession,
     StoredGrade,
+    StoredLabel,
     StoredRole,
     StoredSession,
     StoredTurn,
@@ -24,7 +26,7 @@ from roleplay.store.records import (
     StoredUsage,
     UsagePurpose,
 )
-from roleplay.store.tables import GradeRow, SessionRow, TurnRow, UsageRow, new_id, utc_now
+from roleplay.store.tables import GradeRow, LabelRow, SessionRow, TurnRow, UsageRow, new_id, utc_now
 
 SEQ_RETRIES = 20
 
@@ -82,6 +84,27 @@ class Store:
         query = select(SessionRow).where(SessionRow.owner == owner).order_by(SessionRow.created_at.desc())
         with self._sessions() as db:
             return [StoredSession.model_validate(row) for row in db.scalars(query)]
+
+    def all_sessions(self, since: datetime | None = None) -> list[StoredSession]:
+        """Every owner's sessions (created at or after `since`), newest first (for trainers)."""
+        query = select(SessionRow).order_by(SessionRow.created_at.desc())
+        if since is not None:
+            query = query.where(SessionRow.created_at >= since)
+        with self._sessions() as db:
+            return [StoredSession.model_validate(row) for row in db.scalars(query)]
+
+    def import_session(self, new: NewSession, turns: Sequence[tuple[StoredRole, str]]) -> StoredSession:
+        """Store a finished call (e.g. an imported real call) and all its turns in one transaction."""
+        now = utc_now()
+        with self._sessions.begin() as db:
+            row = SessionRow(
+                **new.model_dump(), status="ended", end_reason="imported", created_at=now, updated_at=now, ended_at=now
+            )
+            db.add(row)
+            db.flush()
+            for seq, (role, text) in enumerate(turns):
+                db.add(TurnRow(session_id=row.id, seq=seq, role=role, text=text, status="complete", completed_at=now))
+            return StoredSession.model_validate(row)
 
     def latest_active_session(self, owner: str) -> StoredSession | None:
         query = (
@@ -199,6 +222,31 @@ class Store:
         keys = ("purpose", "model", "prompt_tokens", "completion_tokens", "calls")
         return [StoredUsage.model_validate(dict(zip(keys, row, strict=True))) for row in rows]
 
+    # ------------------------------------------------------------------ trainer labels
+
+    def add_label(self, new: NewLabel) -> StoredLabel:
+        """Store a trainer's scores of a session (every review is a new label; the newest counts)."""
+        scores = {key.lower(): value for key, value in new.scores.items()}
+        row = LabelRow(
+            session_id=new.session_id, reviewer=new.reviewer, flags=",".join(new.flags), comment=new.comment, **scores
+        )
+        try:
+            with self._sessions.begin() as db:
+                db.add(row)
+                db.flush()
+                return _stored_label(row)
+        except IntegrityError as exc:
+            raise RecordNotFound(f"no session {new.session_id}") from exc
+
+    def labels(self, session_ids: Iterable[str]) -> dict[str, list[StoredLabel]]:
+        """The labels of each session that has any, oldest first."""
+        query = select(LabelRow).where(LabelRow.session_id.in_(list(session_ids))).order_by(LabelRow.created_at)
+        found: dict[str, list[StoredLabel]] = {}
+        with self._sessions() as db:
+            for row in db.scalars(query):
+                found.setdefault(row.session_id, []).append(_stored_label(row))
+        return found
+
     # ------------------------------------------------------------------ internals
 
     @staticmethod
@@ -207,6 +255,21 @@ class Store:
         if row is None:
             raise RecordNotFound(f"no session {session_id}")
         return row
+
+
+_SCORE_COLUMNS = ("P1", "P2", "P3", "P4", "P5", "S1", "S2", "S3", "S4", "S5")
+
+
+def _stored_label(row: LabelRow) -> StoredLabel:
+    return StoredLabel(
+        id=row.id,
+        session_id=row.session_id,
+        reviewer=row.reviewer,
+        scores={key: getattr(row, key.lower()) for key in _SCORE_COLUMNS},
+        flags=[flag for flag in row.flags.split(",") if flag],
+        comment=row.comment,
+        created_at=row.created_at,
+    )
 
 
 def _shown(url: str) -> str:

@@ -39,6 +39,8 @@ class SessionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    source: Mapped[str] = mapped_column(String(20), default="practice")
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class TurnRow(Base):
@@ -83,3 +85,26 @@ class GradeRow(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class LabelRow(Base):
+    """A trainer's human scores of one session (ten 1-5 scores, flags, a comment)."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    p1: Mapped[int] = mapped_column(Integer)
+    p2: Mapped[int] = mapped_column(Integer)
+    p3: Mapped[int] = mapped_column(Integer)
+    p4: Mapped[int] = mapped_column(Integer)
+    p5: Mapped[int] = mapped_column(Integer)
+    s1: Mapped[int] = mapped_column(Integer)
+    s2: Mapped[int] = mapped_column(Integer)
+    s3: Mapped[int] = mapped_column(Integer)
+    s4: Mapped[int] = mapped_column(Integer)
+    s5: Mapped[int] = mapped_column(Integer)
+    flags: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
