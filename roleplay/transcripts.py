@@ -1,5 +1,6 @@
-"""Reading transcripts: JSON (one object or a list), JSONL (one object per line) or plain text with
-`Agent:`/`Debtor:` lines (also `Agente:`/`Deudor:`/`Cliente:`). Pure functions: text in, models out.
+"""Reading transcripts: JSON (one object or a list), JSONL (one object per line), plain text with
+`Agent:`/`Debtor:` lines (also `Agente:`/`Deudor:`/`Cliente:`) or CSV (one row per turn: call id,
+order, speaker, text, with a header row). Pure functions: text in, models out.
 
 Problems are reported as `TranscriptProblem`s naming the source and the line, so that one bad
 transcript never stops the others.
@@ -7,6 +8,8 @@ transcript never stops the others.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -60,6 +63,8 @@ def parse_transcripts(text: str, source: str, language: Language | None = None) 
         result.problems.append(TranscriptProblem(source, "the file is empty"))
     elif stripped[0] in "{[":
         _parse_json_or_jsonl(stripped, source, result)
+    elif source.lower().endswith(".csv") or _looks_like_csv(stripped.splitlines()[0]):
+        _parse_csv(stripped, source, language, result)
     else:
         _collect(_parse_plain_text(stripped, source, language), source, None, result)
     return result
@@ -174,3 +179,79 @@ def _guess_language(text: str, labels: list[Language]) -> Language:
 def _stem(source: str) -> str:
     name = source.replace("\\", "/").rsplit("/", 1)[-1]
     return name.rsplit(".", 1)[0] if "." in name else name
+
+
+# --------------------------------------------------------------------------- CSV
+
+_CSV_HEADERS: dict[str, tuple[str, ...]] = {
+    "call": ("call_id", "call", "id", "conversation_id", "llamada", "id_llamada"),
+    "order": ("order", "seq", "turn", "position", "orden", "turno"),
+    "speaker": ("speaker", "role", "hablante", "interlocutor"),
+    "text": ("text", "utterance", "message", "texto", "mensaje"),
+}
+_CSV_HINT = "a header row with call_id, order, speaker, text"
+
+
+def _csv_columns(names: list[str]) -> dict[str, int] | None:
+    """Where each needed column sits in a header row, or None if it is not such a header."""
+    lowered = [name.strip().lower() for name in names]
+    found = {
+        key: next((lowered.index(a) for a in aliases if a in lowered), -1) for key, aliases in _CSV_HEADERS.items()
+    }
+    return None if -1 in found.values() else found
+
+
+def _looks_like_csv(first_line: str) -> bool:
+    return _csv_columns(next(csv.reader([first_line]), [])) is not None
+
+
+def _parse_csv(text: str, source: str, language: Language | None, result: ParsedTranscripts) -> None:
+    """One transcript per call id; a bad row is a problem and drops its call, the other calls stay."""
+    rows = list(csv.reader(io.StringIO(text)))
+    columns = _csv_columns(rows[0])
+    if columns is None:
+        result.problems.append(TranscriptProblem(source, f"not a transcript CSV (expected {_CSV_HINT})", 1))
+        return
+    calls: dict[str, list[tuple[int, str, str]]] = {}
+    broken: set[str] = set()
+    for number, row in enumerate(rows[1:], start=2):
+        parsed = _csv_row(row, columns)
+        if isinstance(parsed, str):
+            result.problems.append(TranscriptProblem(source, parsed, number))
+            broken.add(row[columns["call"]].strip() if len(row) > columns["call"] else "")
+        elif parsed is not None:
+            calls.setdefault(parsed[0], []).append(parsed[1:])
+    for call_id, turns in calls.items():
+        if call_id not in broken:
+            _collect(_csv_call(call_id, sorted(turns), language), source, None, result)
+    if not calls and not result.problems:
+        result.problems.append(TranscriptProblem(source, "the CSV has no turns"))
+
+
+def _csv_row(row: list[str], columns: dict[str, int]) -> tuple[str, int, str, str] | str | None:
+    """(call id, order, speaker, text) of one row; None for a blank row; a message for a bad one."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) <= max(columns.values()):
+        return f"expected {max(columns.values()) + 1} columns, got {len(row)}"
+    call, order, speaker, text = (row[columns[key]].strip() for key in ("call", "order", "speaker", "text"))
+    if speaker.lower() not in SPEAKERS:
+        return f"unknown speaker '{speaker}' ({_LABEL_HINT})"
+    if not order.lstrip("-").isdigit():
+        return f"order '{order}' is not a whole number"
+    return call or "call", int(order), speaker.lower(), text
+
+
+def _csv_call(call_id: str, turns: list[tuple[int, str, str]], language: Language | None) -> Transcript | str:
+    labels = [SPEAKERS[speaker][1] for _order, speaker, _text in turns]
+    spoken = " ".join(text for _order, _speaker, text in turns)
+    transcript = Transcript(
+        id=call_id,
+        language=language or _guess_language(spoken, labels),
+        turns=[Turn(role=SPEAKERS[speaker][0], text=text) for _order, speaker, text in turns],
+    )
+    try:
+        _check_agent_turn(transcript)
+    except ValueError as exc:
+        return f"call '{call_id}': {exc}"
+    return transcript
