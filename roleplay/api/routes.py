@@ -72,6 +72,13 @@ def practice_router(service: PracticeService, current_user: Callable[..., str]) 
         done = [event async for event in service.send(owner, session_id, body.text) if isinstance(event, ReplyDone)]
         return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
 
+    @router.post("/sessions/{session_id}/retry", response_model=AgentTurnResponse)
+    async def retry_reply(session_id: str, owner: Owner) -> AgentTurnResponse:
+        """Ask the debtor again to answer the last agent turn (after a 503); no new agent turn."""
+        events = service.retry_reply(owner, session_id)
+        done = [event async for event in events if isinstance(event, ReplyDone)]
+        return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
+
     @router.post("/sessions/{session_id}/grade", response_model=None)
     async def grade_session(session_id: str, owner: Owner) -> dict[str, Any]:
         return _grade_json(await service.grade(owner, session_id))

@@ -9,6 +9,7 @@ line from the offline phrase bank replaces it. The tokens of every attempt are r
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from roleplay.offline.tagger import acts_in
 from roleplay.protocols import CallSetup, CallState, Retract
 from roleplay.settings import LLMSettings
 
+STAGE_DIRECTION = re.compile(r"[*\[(][^*\[\]()]{1,40}[*\])]")
 ATTEMPTS = 2  # the reply, and one regeneration if it leaks
 FALLBACK_SITUATION: Final = "confused_meta"
 
@@ -69,12 +71,21 @@ def ended_by_debtor(history: Sequence[Turn], language: Language) -> tuple[bool, 
     for index, turn in enumerate(history):
         if turn.role != "debtor":
             continue
-        acts = acts_in(turn.text, language, role="debtor")
+        acts = debtor_acts(turn.text, language)
         if Act.HANG_UP in acts:
             return True, "debtor_hung_up"
         if Act.AGREE in acts and index and _is_summary(history[index - 1], language):
             return True, "agreement"
     return False, None
+
+
+def debtor_acts(text: str, language: Language) -> set[Act]:
+    """The tagger's acts of a debtor turn, plus those of each stage direction ("*cuelga*") read alone,
+    so a direction right after a negative sentence ("Pues no. *cuelga*") still counts."""
+    acts = acts_in(text, language, role="debtor")
+    for direction in STAGE_DIRECTION.findall(text):
+        acts |= acts_in(direction, language, role="debtor")
+    return acts
 
 
 def _is_summary(turn: Turn, language: Language) -> bool:
