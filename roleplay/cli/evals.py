@@ -23,12 +23,12 @@ class StyleChoice(StrEnum):
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that are the user's or the environment's mistake: one line, exit 2."""
-    from roleplay.services.practice import BackendUnavailable
     from roleplay.content import ContentError
     from roleplay.evals.batch import BatchError
     from roleplay.evals.dataset import DatasetError
     from roleplay.evals.records import RecordsError
     from roleplay.protocols import EndpointUnavailable
+    from roleplay.services.practice import BackendUnavailable
 
     found: list[type[BaseException]] = [
         BackendUnavailable, ContentError, BatchError, DatasetError, RecordsError, EndpointUnavailable
