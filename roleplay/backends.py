@@ -73,3 +73,14 @@ def build_grader(backend: str, settings: LLMSettings | None = None) -> Grader:
     from roleplay.offline.grader import RuleGrader
 
     return RuleGrader()
+
+
+def describe(backend: str, settings: LLMSettings | None = None) -> str:
+    """One line naming the backend and its models, for `roleplay serve` (never the key)."""
+    _check(backend)
+    if backend == "offline":
+        return "offline (scripted debtor, rule grader; no network)"
+    from roleplay.llm.client import describe_backend
+
+    chosen = _llm_settings(settings)
+    return f"{describe_backend(chosen, 'debtor')}; grader {chosen.grader_model}"

@@ -44,11 +44,18 @@ def _run(settings: ServeSettings) -> None:
     import uvicorn
 
     from roleplay.app import create_app
+    from roleplay.backends import describe
+    from roleplay.services.practice import PracticeError
+    from roleplay.store import StoreError
 
-    application = create_app(settings)
+    try:
+        application = create_app(settings)
+    except (PracticeError, StoreError) as exc:
+        fail(str(exc))
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
     typer.echo(f"Practice app: http://{shown_host}:{settings.port}/   API docs: /api/docs")
-    typer.echo(f"Backend: {settings.backend}   Database: {_without_password(settings.db)}")
+    typer.echo(f"Backend: {describe(settings.backend)}")
+    typer.echo(f"Database: {_without_password(settings.db)}")
     uvicorn.run(application, host=settings.host, port=settings.port, log_level="warning")
 
 
