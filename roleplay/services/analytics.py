@@ -40,7 +40,7 @@ class ProgressPoint(BaseModel):
 
 
 class Heatmap(BaseModel):
-    """Mean score per trainee (rows) and criterion (columns); None where a trainee has no call."""
+    """Mean score per trainee (rows) and criterion (columns)."""
 
     trainees: list[str]
     criteria: list[CriterionId] = Field(default_factory=lambda: list(CRITERION_IDS))
