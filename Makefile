@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: serve chat test lint pytest browser-deps bench clean
+.PHONY: serve chat test lint pytest audit browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,13 @@ browser-deps:
 pytest: $(TEST_STAMP) browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Lint, type-check and run the whole test suite (browser tests included).
-test: lint pytest
+## Known vulnerabilities with a fix in the installed dependencies (pip-audit; ROLEPLAY_REQUIRE_AUDIT=1 in CI
+## turns "service unreachable" into a failure too).
+audit: $(TEST_STAMP)
+	$(BIN)/python scripts/audit_dependencies.py
+
+## Lint, type-check, audit the dependencies and run the whole test suite (browser tests included).
+test: lint audit pytest
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks
