@@ -389,3 +389,14 @@ def test_a_batch_in_flight_is_resumed_by_its_id(llm_env: FakeOpenAI, tmp_path: P
     assert llm_env.count("/v1/batches") == 1
     assert llm_env.count() == 0
     assert outcome.results["consistency"]["overall"]["n_items"] == 2
+
+
+def test_cli_refuses_dataset_options_with_a_suite_file() -> None:
+    from typer.testing import CliRunner
+
+    from roleplay.cli.app import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["eval", "run", "evals/suites/offline-dev.yaml", "--repeats", "3"])
+    assert result.exit_code == 2
+    assert "--repeats go with --dataset" in result.output

@@ -64,8 +64,8 @@ def run(
     suite: Annotated[Path | None, typer.Argument(help="a suite file (evals/suites/*.yaml)")] = None,
     dataset: Annotated[Path | None, typer.Option("--dataset", help="a labelled JSONL file instead of a suite")] = None,
     grader: Annotated[
-        BackendChoice, typer.Option("--grader", help="with --dataset: who grades")
-    ] = BackendChoice.offline,
+        BackendChoice | None, typer.Option("--grader", help="with --dataset: who grades [default: offline]")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="with --dataset: the grader model")] = None,
     repeats: Annotated[int | None, typer.Option(min=1, max=50, help="with --dataset: gradings per transcript")] = None,
     concurrency: Annotated[int | None, typer.Option(min=1, max=256, help="gradings at once")] = None,
@@ -91,9 +91,11 @@ def run(
     options: dict[str, Any] = {
         "concurrency": concurrency, "requests_per_minute": rpm, "batch": batch, "cache": cache,
     }  # fmt: skip
+    if suite is not None and (grader, model, repeats) != (None, None, None):
+        fail("--grader, --model and --repeats go with --dataset; a suite file sets its own")
     try:
         if suite is None:
-            options.update(backend=grader.value, model=model, repeats=repeats)
+            options.update(backend=(grader or BackendChoice.offline).value, model=model, repeats=repeats)
         chosen = _suite_for(suite, dataset, options)
         run_options = RunOptions(out_dir=out or default_out_dir(), progress=not quiet)
         outcomes = asyncio.run(run_suite(chosen, run_options))
