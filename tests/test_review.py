@@ -168,3 +168,66 @@ def test_unknown_session_and_local_user(services: tuple[ReviewService, ImportSer
     with pytest.raises(SessionNotFound):
         review.detail(TRAINER, "no-such-id")
     assert {r.id for r in review.rows(LOCAL)} == {ana_call, bea_call}
+
+
+# --------------------------------------------------------------------------- the Review tab's handlers and HTML
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes", "html"),
+    [
+        ("Hola <b>Rosa</b>, le llamo", ["le  LLAMO"], "Hola &lt;b&gt;Rosa&lt;/b&gt;, <mark>le llamo</mark>"),
+        ("pague ya, pague ya", ["pague ya"], "<mark>pague ya</mark>, <mark>pague ya</mark>"),
+        ("abc def ghi", ["abc def", "def ghi"], "<mark>abc def ghi</mark>"),
+        ("nothing here", ["absent"], "nothing here"),
+    ],
+)
+def test_highlighted_escapes_and_marks_quotes(text: str, quotes: list[str], html: str) -> None:
+    from roleplay.ui.review_html import highlighted
+
+    assert highlighted(text, quotes) == html
+
+
+async def test_open_marks_the_selected_criterion_only(services: tuple[ReviewService, ImportService, list[str]]) -> None:
+    from roleplay.ui.review import ReviewHandlers
+
+    review, _imports, (ana_call, _b) = services
+    await review.regrade(TRAINER, ana_call)
+    handlers = ReviewHandlers(review)
+    marked = handlers.open(TRAINER, ana_call, "P1", "es")
+    assert "<mark>Le llamo por la deuda de 1.240,50 euros" in marked.transcript and "P1 · " in marked.rationale
+    assert "<mark>" not in handlers.open(TRAINER, ana_call, None, "es").transcript
+    assert 'id="comparison-table"' in marked.comparison
+
+
+async def test_handlers_refuse_trainees(
+    services: tuple[ReviewService, ImportService, list[str]], tmp_path: Path
+) -> None:
+    from roleplay.ui.review import ReviewHandlers
+
+    review, _imports, (ana_call, _b) = services
+    handlers = ReviewHandlers(review)
+    refused = "Solo los formadores pueden usar la revisión."
+    table = handlers.table(ANA, "es", {})
+    assert table.rows == [] and table.notice == refused
+    panel = handlers.open(ANA, ana_call, "P1", "es")
+    assert panel.transcript == "" and panel.notice == refused
+    assert handlers.save(ANA, ana_call, [3] * 10, [], "", "es").notice == refused
+    assert (await handlers.regrade(ANA, ana_call, "es")).notice == refused
+    assert handlers.export(ANA, "csv") is None
+    file = tmp_path / "x.txt"
+    file.write_text(CALL_ES, encoding="utf-8")
+    assert await handlers.import_files(ANA, [str(file)], "", False, "es", lambda d, t: None) == refused
+    assert review.labels(TRAINER, [ana_call]) == {}
+
+
+def test_handlers_save_and_filter(services: tuple[ReviewService, ImportService, list[str]]) -> None:
+    from roleplay.ui.review import ReviewHandlers
+
+    review, _imports, (ana_call, bea_call) = services
+    handlers = ReviewHandlers(review)
+    assert [r[0] for r in handlers.table(TRAINER, "en", {"trainee": "bea", "since": ""}).rows] == [bea_call]
+    assert handlers.table(TRAINER, "en", {"since": "yesterday"}).notice.startswith("Not a date")
+    saved = handlers.save(TRAINER, ana_call, [4, 4, 4, 4, 4, 2, 2, 2, 2, 2], ["abusive_language"], "bien", "en")
+    assert saved.notice == "Review saved by tere." and "<td>S1</td><td>—</td><td>2</td>" in saved.comparison
+    assert "scores lack" in handlers.save(TRAINER, ana_call, [4] * 9 + [None], [], "", "en").notice

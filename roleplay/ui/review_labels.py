@@ -1,0 +1,65 @@
+"""Labels of the Review tab, loaded from prompts/ui/review.yaml (no gradio here)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from roleplay.content import load_model, prompts_dir
+from roleplay.domain import Language, LocalText
+
+
+class ReviewTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str
+    tab: LocalText
+    trainers_only: LocalText
+    filter_trainee: LocalText
+    filter_persona: LocalText
+    filter_language: LocalText
+    filter_since: LocalText
+    filter_until: LocalText
+    filter_quadrant: LocalText
+    filter_flag: LocalText
+    filter_status: LocalText
+    sort_by: LocalText
+    descending: LocalText
+    apply: LocalText
+    session_id: LocalText
+    open: LocalText
+    criterion: LocalText
+    agent: LocalText
+    debtor: LocalText
+    no_flags: LocalText
+    compare_headers: LocalText
+    review_flags: LocalText
+    comment: LocalText
+    save: LocalText
+    saved: LocalText
+    regrade: LocalText
+    regraded: LocalText
+    no_session: LocalText
+    bad_date: LocalText
+    import_title: LocalText
+    import_files: LocalText
+    import_owner: LocalText
+    import_grade: LocalText
+    import_button: LocalText
+    imported: LocalText
+    export_title: LocalText
+    export_jsonl: LocalText
+    export_csv: LocalText
+    analytics_title: LocalText
+    analytics_refresh: LocalText
+
+    def text(self, key: str, language: Language, **values: object) -> str:
+        local: LocalText = getattr(self, key)
+        template = local.get(language)
+        return template.format(**values) if values else template
+
+
+@cache
+def review_texts() -> ReviewTexts:
+    return load_model(prompts_dir() / "ui" / "review.yaml", ReviewTexts)
