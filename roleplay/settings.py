@@ -1,6 +1,7 @@
 """Settings from the environment, grouped so no signature needs many options.
 
-`ServeSettings` (ROLEPLAY_HOST, ROLEPLAY_PORT, ROLEPLAY_DB, ROLEPLAY_BACKEND, ROLEPLAY_QUEUE_*) and
+`ServeSettings` (ROLEPLAY_HOST, ROLEPLAY_PORT, ROLEPLAY_DB, ROLEPLAY_BACKEND, ROLEPLAY_QUEUE_*),
+`LimitSettings` (ROLEPLAY_RATE_LIMIT_PER_MINUTE, ROLEPLAY_SESSION_TOKEN_BUDGET) and
 `LLMSettings` (the standard OPENAI_API_KEY / OPENAI_BASE_URL plus ROLEPLAY_* model settings).
 """
 
@@ -43,6 +44,15 @@ class ServeSettings(BaseSettings):
     backend: Backend = Field(default_factory=default_backend)
     queue_concurrency: int = Field(default=16, ge=1, description="events of one kind run at once")
     queue_max_size: int = Field(default=64, ge=1, description="waiting events before 'busy'")
+
+
+class LimitSettings(BaseSettings):
+    """Abuse limits of the served app, per user and per call (0 switches a limit off)."""
+
+    model_config = SettingsConfigDict(env_prefix="ROLEPLAY_", extra="ignore")
+
+    rate_limit_per_minute: int = Field(default=30, ge=0, description="agent messages per user per minute")
+    session_token_budget: int = Field(default=250_000, ge=0, description="model tokens one call may use")
 
 
 class LLMSettings(BaseSettings):
