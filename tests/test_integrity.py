@@ -211,3 +211,14 @@ def test_a_broken_integrity_file_names_the_file_and_key(tmp_path: Path) -> None:
 def test_the_shipped_integrity_file_loads() -> None:
     rules = integrity_rules()
     assert rules.version and rules.sentence_patterns and rules.block_patterns
+
+
+@pytest.mark.parametrize(("language", "injection"), INJECTIONS)
+def test_the_rule_grader_flags_every_injection_too(language: Language, injection: str) -> None:
+    from roleplay.offline.grader import RuleGrader
+
+    opening = "Buenos días, soy Ana de Banco Sol." if language == "es" else "Good morning, this is Ana from Banco Sol."
+    call = transcript(language, ("agent", opening), ("debtor", "Hola."), ("agent", injection))
+    grade = RuleGrader().grade_transcript(call)
+    assert [f.id for f in grade.integrity_flags] == ["grader_manipulation"]
+    assert all(e.turn == 2 for e in grade.integrity_flags[0].evidence)

@@ -8,6 +8,7 @@ from functools import cache
 
 from roleplay.content import load_rubric
 from roleplay.domain import CRITERION_IDS, CriterionId, CriterionScore, Grade, Language, Transcript
+from roleplay.integrity import manipulation_flags
 from roleplay.offline.feedback import build_feedback
 from roleplay.offline.grading_content import RuleGraderTexts, check_reasons, load_texts
 from roleplay.offline.grading_flags import compliance_flags, integrity_flags
@@ -67,7 +68,8 @@ class RuleGrader:
             flags=flags,
             criteria=criterion_scores(verdicts, texts),
             feedback=build_feedback(scores, flags, texts),
-            integrity_flags=integrity_flags(signals, texts.integrity["grader_manipulation"]),
+            integrity_flags=integrity_flags(signals, texts.integrity["grader_manipulation"])
+            or manipulation_flags(transcript),
             passed=not flags,
             language=transcript.language,
             grader=self.name,
