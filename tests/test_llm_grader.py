@@ -532,3 +532,48 @@ def test_cli_without_a_key_for_the_official_endpoint_is_one_line(tmp_path: Path)
 def test_cli_rejects_zero_samples(tmp_path: Path) -> None:
     result = run_cli("grade", "--samples", "0", str(tmp_path / "x.json"))
     assert result.exit_code == 2 and "samples" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "valid"),
+    [
+        (json.dumps(reply("en")), True),
+        ("```json\n" + json.dumps(reply("en")) + "\n```", True),
+        ("```\n" + json.dumps(reply("en")) + "```", True),
+        ("Here you go: " + json.dumps(reply("en")), False),
+        ("", False),
+        (json.dumps({**reply("en"), "quadrant": "target"}), False),
+        (json.dumps({**reply("en"), "flags": [{"id": "rudeness", "evidence": [], "note": ""}]}), False),
+    ],
+)
+def test_parse_reply_is_strict_apart_from_a_code_fence(content: str, valid: bool) -> None:
+    from roleplay.llm.grader_schema import ReplyInvalid, parse_reply
+
+    if valid:
+        assert parse_reply(content).criteria.P1.score == GOOD_SCORES["P1"]
+    else:
+        with pytest.raises(ReplyInvalid):
+            parse_reply(content)
+
+
+async def test_a_prompt_version_picks_its_own_file(
+    fake_openai: FakeOpenAI, settings: LLMSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from roleplay.content import prompts_dir
+
+    copied = tmp_path / "prompts"
+    shutil.copytree(prompts_dir(), copied)
+    for language in ("es", "en"):
+        current = (copied / "llm" / f"grader.{language}.yaml").read_text(encoding="utf-8")
+        variant = current.replace('version: "llm-grader-1"', 'version: "exp-2"').replace("Security rules", "RULES-V2")
+        (copied / "llm" / f"grader.{language}.exp-2.yaml").write_text(variant, encoding="utf-8")
+    monkeypatch.setenv("ROLEPLAY_PROMPTS_DIR", str(copied))
+    try:
+        fake_openai.enqueue(reply("en"))
+        grade = await LLMGrader(settings, prompt_version="exp-2").grade(call("en"))
+        assert grade.prompt_version == "exp-2"
+        assert "RULES-V2" in fake_openai.last_messages()[0]["content"]
+    finally:
+        grader_prompt.cache_clear()

@@ -7,6 +7,7 @@ Parsing is strict (`model_validate_json`): anything else is a `ReplyInvalid` wit
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from langchain_core.utils.function_calling import convert_to_openai_function
@@ -16,6 +17,7 @@ from roleplay.domain import CriterionId, FlagId
 
 SCHEMA_NAME = "CallGrade"
 MAX_ERRORS_SHOWN = 5
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.DOTALL)
 
 
 class _Reply(BaseModel):
@@ -98,11 +100,17 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(shown) + more
 
 
+def unfenced(content: str) -> str:
+    """The JSON inside a Markdown code fence (servers that ignore `strict` sometimes add one)."""
+    match = _FENCE.fullmatch(content.strip())
+    return match.group(1) if match else content
+
+
 def parse_reply(content: str) -> GraderReply:
     """The reply as a GraderReply, or ReplyInvalid saying what is wrong."""
     if not content.strip():
         raise ReplyInvalid("the reply was empty")
     try:
-        return GraderReply.model_validate_json(content)
+        return GraderReply.model_validate_json(unfenced(content))
     except ValidationError as exc:
         raise ReplyInvalid(f"the reply does not match the schema: {_describe(exc)}") from exc
