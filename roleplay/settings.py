@@ -44,6 +44,7 @@ class ServeSettings(BaseSettings):
     backend: Backend = Field(default_factory=default_backend)
     queue_concurrency: int = Field(default=16, ge=1, description="events of one kind run at once")
     queue_max_size: int = Field(default=64, ge=1, description="waiting events before 'busy'")
+    max_upload_mb: int = Field(default=5, ge=1, description="largest file the page accepts (transcript imports)")
 
 
 class LimitSettings(BaseSettings):
