@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import Request
 from fastapi.testclient import TestClient
 from practice_fakes import HANG_UP_MARK, FakeDebtor, FakeGrader, grading_failed, library, make_persona
 
 import roleplay.api
 from roleplay.api import create_api
+from roleplay.auth import LOCAL, Principal
+from roleplay.auth.accounts import Accounts
 from roleplay.services.practice import MAX_MESSAGE_CHARS, PracticeService
 from roleplay.store import Store, open_store
+from roleplay.store.accounts import AccountStore
 
 
 @pytest.fixture
@@ -40,19 +42,33 @@ def service(store: Store, debtor: FakeDebtor, grader: FakeGrader) -> PracticeSer
     return PracticeService(store, debtor, grader, "fake", "fake-debtor-1", persona_library=lambda: personas)
 
 
-def header_user(request: Request) -> str:
-    return request.headers.get("x-user", "local")
+ANA = Principal("ana", "trainee")
 
 
 @pytest.fixture
-def client(service: PracticeService) -> Iterator[TestClient]:
-    with TestClient(create_api(service, current_user=header_user), raise_server_exceptions=False) as test_client:
+def tokens(service: PracticeService) -> dict[str, str]:
+    """Three trainees and their API tokens (so the API requires a token; passwords are not used here)."""
+    accounts = Accounts.of(service.store)
+    for name in ("ana", "luis", "nobody"):
+        AccountStore.of(service.store).add_user(name, "trainee", password_hash="not used")
+    return {name: accounts.issue_token(name) for name in ("ana", "luis", "nobody")}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def client(service: PracticeService, tokens: dict[str, str]) -> Iterator[TestClient]:
+    """Calls as trainee 'ana' unless a request sends another token."""
+    api = create_api(service)
+    with TestClient(api, headers=bearer(tokens["ana"]), raise_server_exceptions=False) as test_client:
         yield test_client
 
 
-def start(client: TestClient, user: str = "local") -> str:
+def start(client: TestClient, token: str | None = None) -> str:
     body = {"persona_id": "test_debtor", "language": "es", "mode": "training"}
-    response = client.post("/api/sessions", json=body, headers={"x-user": user})
+    response = client.post("/api/sessions", json=body, headers=bearer(token) if token else None)
     assert response.status_code == 201, response.text
     return str(response.json()["session_id"])
 
@@ -127,19 +143,19 @@ def test_grade_returns_the_grade_json_and_shows_on_the_session(client: TestClien
     assert (session["grade"], session["grade_status"]) == (grade, "done")
 
 
-def test_list_sessions_is_per_caller(client: TestClient) -> None:
+def test_list_sessions_is_per_caller(client: TestClient, tokens: dict[str, str]) -> None:
     mine = [start(client), start(client)]
-    start(client, user="luis")
+    start(client, tokens["luis"])
     response = client.get("/api/sessions")
     assert response.status_code == 200
     assert [s["id"] for s in response.json()] == mine[::-1]
-    assert client.get("/api/sessions", headers={"x-user": "nobody"}).json() == []
+    assert client.get("/api/sessions", headers=bearer(tokens["nobody"])).json() == []
 
 
-def test_default_owner_is_local(service: PracticeService) -> None:
+def test_without_users_the_owner_is_local(service: PracticeService) -> None:
     with TestClient(create_api(service)) as default_client:
         session_id = start(default_client)
-    assert service.get_session("local", session_id).owner == "local"
+    assert service.get_session(LOCAL, session_id).owner == "local"
 
 
 @pytest.mark.parametrize(("path", "status"), [("/api/docs", 200), ("/api/openapi.json", 200), ("/docs", 404)])
@@ -177,7 +193,7 @@ def test_personas_bad_language(client: TestClient, params: dict[str, str], detai
 )
 def test_start_session_errors(client: TestClient, store: Store, body: object, status: int, detail: str) -> None:
     assert_error(client.post("/api/sessions", json=body), status, detail)
-    assert store.list_sessions("local") == []
+    assert store.list_sessions("ana") == []
 
 
 @pytest.mark.parametrize(
@@ -219,15 +235,17 @@ def test_malformed_json_body(client: TestClient, content: str, headers: dict[str
     ],
 )
 @pytest.mark.parametrize("who", ["unknown", "foreign"])
-def test_unknown_or_foreign_session_is_404(client: TestClient, method: str, path: str, json: object, who: str) -> None:
-    session_id = start(client, user="luis") if who == "foreign" else "no-such-id"
+def test_unknown_or_foreign_session_is_404(
+    client: TestClient, tokens: dict[str, str], method: str, path: str, json: object, who: str
+) -> None:
+    session_id = start(client, tokens["luis"]) if who == "foreign" else "no-such-id"
     response = client.request(method.upper(), path.format(id=session_id), json=json)
     assert_error(response, 404, f"No session '{session_id}'.")
 
 
 def test_ended_session_is_409_and_stores_nothing(client: TestClient, service: PracticeService) -> None:
     session_id = start(client)
-    service.hang_up("local", session_id)
+    service.hang_up(ANA, session_id)
     assert_error(client.post(f"/api/sessions/{session_id}/turns", json={"text": "hola"}), 409, "has ended")
     assert len(client.get(f"/api/sessions/{session_id}").json()["turns"]) == 1
 

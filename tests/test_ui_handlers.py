@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.auth import LOCAL
 from roleplay.content import ContentError, load_rubric
 from roleplay.domain import (
     CRITERION_IDS,
@@ -107,7 +108,7 @@ def calls(service: PracticeService) -> CallHandlers:
 
 
 async def collect(calls: CallHandlers, session_id: str | None, text: str, language: str = "en") -> list[CallView]:
-    return [view async for view in calls.send(session_id, text, language)]  # type: ignore[arg-type]
+    return [view async for view in calls.send(LOCAL, session_id, text, language)]  # type: ignore[arg-type]
 
 
 def persona_id(service: PracticeService) -> str:
@@ -170,7 +171,7 @@ def test_picker_forgets_an_unknown_selection(calls: CallHandlers) -> None:
 @pytest.mark.parametrize(("mode", "training"), [("training", True), ("assessment", False)])
 def test_start_call_shows_the_opening_and_opens_the_input(calls: CallHandlers, service: PracticeService, mode: str,
                                                           training: bool) -> None:  # fmt: skip
-    view = calls.start_call(persona_id(service), "en", mode)
+    view = calls.start_call(LOCAL, persona_id(service), "en", mode)
     assert view.session_id and view.input_open and not view.ended
     assert view.chat == [{"role": "assistant", "content": "Hello? Who is this?"}]
     assert view.training is training
@@ -178,12 +179,12 @@ def test_start_call_shows_the_opening_and_opens_the_input(calls: CallHandlers, s
 
 @pytest.mark.parametrize(("language", "notice"), [("en", "Pick a debtor first."), ("es", "Elija primero un deudor.")])
 def test_start_call_without_a_persona_says_so(calls: CallHandlers, language: str, notice: str) -> None:
-    view = calls.start_call(None, language, "training")  # type: ignore[arg-type]
+    view = calls.start_call(LOCAL, None, language, "training")  # type: ignore[arg-type]
     assert view.session_id is None and view.notice == notice
 
 
 async def test_send_shows_the_message_then_streams_the_reply(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     views = await collect(calls, start.session_id, "Hello, I am Ana from Banco Sol.")
     assert views[0].chat[-1] == {"role": "user", "content": "Hello, I am Ana from Banco Sol."}
     assert views[0].message == ""
@@ -205,16 +206,16 @@ async def test_send_shows_the_message_then_streams_the_reply(calls: CallHandlers
 )
 async def test_bad_input_is_refused_and_kept(calls: CallHandlers, service: PracticeService, text: str,
                                              notice: str) -> None:  # fmt: skip
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     [view] = await collect(calls, start.session_id, text)
     assert view.notice.startswith(notice)
     assert view.message == text and view.input_open
-    assert len(service.get_session("local", start.session_id or "").turns) == 1
+    assert len(service.get_session(LOCAL, start.session_id or "").turns) == 1
 
 
 async def test_control_characters_are_stripped_from_an_accepted_message(calls: CallHandlers,
                                                                         service: PracticeService) -> None:  # fmt: skip
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     views = await collect(calls, start.session_id, "Hel\x00lo\u200b there")
     assert views[-1].chat[-2]["content"] == "Hello there"
 
@@ -225,8 +226,8 @@ async def test_send_without_a_call_says_so_and_keeps_the_text(calls: CallHandler
 
 
 async def test_send_after_hang_up_says_the_call_is_over(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
-    calls.hang_up(start.session_id, "en")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
+    calls.hang_up(LOCAL, start.session_id, "en")
     [view] = await collect(calls, start.session_id, "Are you there?")
     assert view.notice == "The call is over: start a new one."
     assert view.message == "Are you there?" and not view.input_open
@@ -236,13 +237,13 @@ async def test_send_after_hang_up_says_the_call_is_over(calls: CallHandlers, ser
                                               ("bye", "The call has ended: the debtor hung up.")])  # fmt: skip
 async def test_the_debtor_can_end_the_call(calls: CallHandlers, service: PracticeService, text: str,
                                            notice: str) -> None:  # fmt: skip
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     views = await collect(calls, start.session_id, text)
     assert views[-1].ended and not views[-1].input_open and views[-1].notice == notice
 
 
 async def test_text_from_the_call_is_escaped_never_rendered(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     views = await collect(calls, start.session_id, f"inject {INJECTION}")
     shown = views[-1].chat[-2]["content"] + views[-1].chat[-1]["content"]
     assert "<img" not in shown and "<script" not in shown
@@ -259,11 +260,11 @@ def test_trust_indicator_shows_percentage_and_mood_word() -> None:
 
 
 async def test_hang_up_then_scorecard(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     await collect(calls, start.session_id, "Hello, I am Ana.")
-    ended = calls.hang_up(start.session_id, "en")
+    ended = calls.hang_up(LOCAL, start.session_id, "en")
     assert ended.ended and not ended.input_open and ended.notice == "The call has ended: you hung up."
-    card = await ScorecardHandler(service).scorecard(start.session_id, "en")
+    card = await ScorecardHandler(service).scorecard(LOCAL, start.session_id, "en")
     assert card is not None and card.visible and not card.retry
     assert "✔ No compliance flags" in card.summary and "3.80" in card.summary
     assert "why S1 &lt;b&gt;" in card.details and card.details.count('class="rp-criterion"') == 10
@@ -276,31 +277,31 @@ async def test_hang_up_then_scorecard(calls: CallHandlers, service: PracticeServ
 
 async def test_a_compliance_flag_fails_the_session_whatever_the_score(calls: CallHandlers,
                                                                       service: PracticeService) -> None:  # fmt: skip
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     await collect(calls, start.session_id, "Pay or you go to jail.")
-    calls.hang_up(start.session_id, "en")
-    card = await ScorecardHandler(service).scorecard(start.session_id, "es")
+    calls.hang_up(LOCAL, start.session_id, "en")
+    card = await ScorecardHandler(service).scorecard(LOCAL, start.session_id, "es")
     assert card is not None and 'class="rp-banner rp-fail"' in card.summary
     assert "SUSPENDIDA por cumplimiento normativo" in card.summary and "Amenaza ilegal o no prevista" in card.summary
 
 
 async def test_no_scorecard_while_the_call_goes_on(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
-    assert await ScorecardHandler(service).scorecard(start.session_id, "en") is None
-    assert await ScorecardHandler(service).scorecard(None, "en") is None
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
+    assert await ScorecardHandler(service).scorecard(LOCAL, start.session_id, "en") is None
+    assert await ScorecardHandler(service).scorecard(LOCAL, None, "en") is None
 
 
 async def test_failed_grading_offers_a_retry_and_keeps_the_call(tmp_path: Path) -> None:
     failing = make_service(tmp_path, FixedGrader(fail=True))
     calls = CallHandlers(failing)
-    start = calls.start_call(persona_id(failing), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(failing), "en", "training")
     await collect(calls, start.session_id, "Hello")
-    calls.hang_up(start.session_id, "en")
-    card = await ScorecardHandler(failing).scorecard(start.session_id, "en")
+    calls.hang_up(LOCAL, start.session_id, "en")
+    card = await ScorecardHandler(failing).scorecard(LOCAL, start.session_id, "en")
     assert card is not None and card.retry and not card.visible
     assert card.notice == "The call could not be graded (failed): the grader reply was not JSON"
     working = make_service(tmp_path)
-    again = await ScorecardHandler(working).scorecard(start.session_id, "en")
+    again = await ScorecardHandler(working).scorecard(LOCAL, start.session_id, "en")
     assert again is not None and again.visible
 
 
@@ -308,10 +309,10 @@ async def test_past_calls_are_drawn_faded_behind_the_current_one(calls: CallHand
                                                                   service: PracticeService) -> None:  # fmt: skip
     handler = ScorecardHandler(service)
     for _ in range(2):
-        start = calls.start_call(persona_id(service), "en", "training")
+        start = calls.start_call(LOCAL, persona_id(service), "en", "training")
         await collect(calls, start.session_id, "Hello")
-        calls.hang_up(start.session_id, "en")
-        card = await handler.scorecard(start.session_id, "en")
+        calls.hang_up(LOCAL, start.session_id, "en")
+        card = await handler.scorecard(LOCAL, start.session_id, "en")
     assert card is not None
     past, current = card.quadrant_chart.axes[0].collections  # type: ignore[union-attr]
     assert len(past.get_offsets()) == 1 and past.get_alpha() < 0.5 and current.get_alpha() is None
@@ -320,24 +321,24 @@ async def test_past_calls_are_drawn_faded_behind_the_current_one(calls: CallHand
 
 
 async def test_my_sessions_lists_calls_with_scores(calls: CallHandlers, service: PracticeService) -> None:
-    start = calls.start_call(persona_id(service), "en", "training")
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     await collect(calls, start.session_id, "Hello")
-    calls.hang_up(start.session_id, "en")
-    await ScorecardHandler(service).scorecard(start.session_id, "en")
-    table = calls.my_sessions("es")
+    calls.hang_up(LOCAL, start.session_id, "en")
+    await ScorecardHandler(service).scorecard(LOCAL, start.session_id, "en")
+    table = calls.my_sessions(LOCAL, "es")
     assert table.headers[0] == "Fecha" and len(table.rows) == 1
     row = dict(zip(table.headers, table.rows[0], strict=True))
     assert row["Global"] == 3.8 and row["Estado"] == "ended" and row["Turnos"] == 3
 
 
 def test_an_unfinished_call_is_restored_after_a_reload(calls: CallHandlers, service: PracticeService) -> None:
-    assert calls.restore() is None
-    start = calls.start_call(service.personas("es")[0].id, "es", "assessment")
-    restored = CallHandlers(service).restore()
+    assert calls.restore(LOCAL) is None
+    start = calls.start_call(LOCAL, service.personas("es")[0].id, "es", "assessment")
+    restored = CallHandlers(service).restore(LOCAL)
     assert restored is not None and restored.call.session_id == start.session_id
     assert (restored.language, restored.mode) == ("es", "assessment") and restored.call.input_open
-    calls.hang_up(start.session_id, "es")
-    assert calls.restore() is None
+    calls.hang_up(LOCAL, start.session_id, "es")
+    assert calls.restore(LOCAL) is None
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
-"""The REST routes of the practice service, under /api. The owner comes from a dependency."""
-# No `from __future__ import annotations` here: FastAPI must see the closure-local `Owner` type.
+"""The REST routes of the practice service, under /api. The viewer (a roleplay.auth.Principal) comes
+from a dependency: the bearer token, or LOCAL in local single-user mode (roleplay.api.auth)."""
+# No `from __future__ import annotations` here: FastAPI must see the closure-local `Viewer` type.
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query
 
+from roleplay.api.auth import bearer_viewer
 from roleplay.api.errors import GradingNotDone, install_error_handlers
 from roleplay.api.schemas import (
     AgentTurnRequest,
@@ -16,6 +18,8 @@ from roleplay.api.schemas import (
     NewSessionResponse,
     SessionResponse,
 )
+from roleplay.auth import Principal
+from roleplay.auth.accounts import Accounts
 from roleplay.domain import Language
 from roleplay.services.practice import (
     GradeView,
@@ -26,12 +30,7 @@ from roleplay.services.practice import (
     SessionView,
 )
 
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (404, 409, 422, 503)}
-
-
-def local_user() -> str:
-    """The owner when no authentication is configured."""
-    return "local"
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422, 503)}
 
 
 def _session_response(view: SessionView) -> SessionResponse:
@@ -54,49 +53,53 @@ def _grade_json(view: GradeView) -> dict[str, Any]:
     return view.grade.model_dump(mode="json")
 
 
-def practice_router(service: PracticeService, current_user: Callable[..., str]) -> APIRouter:
-    router = APIRouter(prefix="/api", responses=ERRORS)
-    Owner = Annotated[str, Depends(current_user)]
+def practice_router(service: PracticeService, current_viewer: Callable[..., Principal]) -> APIRouter:
+    """Every route needs a viewer (the dependency answers 401 when users exist and none is given)."""
+    router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(current_viewer)])
+    Viewer = Annotated[Principal, Depends(current_viewer)]
 
     @router.get("/personas", response_model=list[PersonaCard])
     def list_personas(language: Annotated[Language, Query()]) -> list[PersonaCard]:
         return service.personas(language)
 
     @router.post("/sessions", response_model=NewSessionResponse, status_code=201)
-    def start_session(body: NewSessionRequest, owner: Owner) -> NewSessionResponse:
-        view = service.start_session(owner, body.persona_id, body.language, body.mode)
+    def start_session(body: NewSessionRequest, viewer: Viewer) -> NewSessionResponse:
+        view = service.start_session(viewer, body.persona_id, body.language, body.mode)
         return NewSessionResponse(session_id=view.id, turns=view.turns)
 
     @router.post("/sessions/{session_id}/turns", response_model=AgentTurnResponse)
-    async def send_turn(session_id: str, body: AgentTurnRequest, owner: Owner) -> AgentTurnResponse:
-        done = [event async for event in service.send(owner, session_id, body.text) if isinstance(event, ReplyDone)]
+    async def send_turn(session_id: str, body: AgentTurnRequest, viewer: Viewer) -> AgentTurnResponse:
+        done = [event async for event in service.send(viewer, session_id, body.text) if isinstance(event, ReplyDone)]
         return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
 
     @router.post("/sessions/{session_id}/retry", response_model=AgentTurnResponse)
-    async def retry_reply(session_id: str, owner: Owner) -> AgentTurnResponse:
+    async def retry_reply(session_id: str, viewer: Viewer) -> AgentTurnResponse:
         """Ask the debtor again to answer the last agent turn (after a 503); no new agent turn."""
-        events = service.retry_reply(owner, session_id)
+        events = service.retry_reply(viewer, session_id)
         done = [event async for event in events if isinstance(event, ReplyDone)]
         return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
 
     @router.post("/sessions/{session_id}/grade", response_model=None)
-    async def grade_session(session_id: str, owner: Owner) -> dict[str, Any]:
-        return _grade_json(await service.grade(owner, session_id))
+    async def grade_session(session_id: str, viewer: Viewer) -> dict[str, Any]:
+        return _grade_json(await service.grade(viewer, session_id))
 
     @router.get("/sessions/{session_id}", response_model=SessionResponse)
-    def get_session(session_id: str, owner: Owner) -> SessionResponse:
-        return _session_response(service.get_session(owner, session_id))
+    def get_session(session_id: str, viewer: Viewer) -> SessionResponse:
+        return _session_response(service.get_session(viewer, session_id))
 
     @router.get("/sessions", response_model=list[SessionSummary])
-    def list_sessions(owner: Owner) -> list[SessionSummary]:
-        return service.list_sessions(owner)
+    def list_sessions(viewer: Viewer) -> list[SessionSummary]:
+        return service.list_sessions(viewer)
 
     return router
 
 
-def create_api(service: PracticeService, current_user: Callable[..., str] | None = None) -> FastAPI:
-    """The REST API under /api (docs at /api/docs); the Gradio UI may be mounted on it at "/"."""
+def create_api(service: PracticeService, accounts: Accounts | None = None) -> FastAPI:
+    """The REST API under /api (docs at /api/docs); the Gradio UI may be mounted on it at "/".
+
+    `accounts` defaults to the accounts in the service's own database.
+    """
     app = FastAPI(title="Roleplay coach API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
-    app.include_router(practice_router(service, current_user or local_user))
+    app.include_router(practice_router(service, bearer_viewer(accounts or Accounts.of(service.store))))
     install_error_handlers(app)
     return app

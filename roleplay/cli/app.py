@@ -35,7 +35,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _register() -> None:
-    from roleplay.cli import evals, exports, grade, imports, practice, serve  # noqa: F401  (commands register on import)
+    from roleplay.cli import evals, exports, grade, imports, practice, serve, users  # noqa: F401  (commands register on import)
 
 
 def main() -> None:

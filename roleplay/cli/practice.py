@@ -66,24 +66,26 @@ def chat(
 
 
 async def _chat(persona_id: str, language: Language, mode: str, db: str | None, stdin: TextIO) -> None:
+    from roleplay.auth import LOCAL
     from roleplay.cli.labels import label
     from roleplay.content import get_persona
     from roleplay.services.factory import build_practice_service
     from roleplay.settings import ServeSettings
 
     service = build_practice_service(db or ServeSettings().db, "offline")
-    view = service.start_session("local", persona_id, language, mode)
+    view = service.start_session(LOCAL, persona_id, language, mode)
     persona = get_persona(persona_id)
     typer.echo(label("chat_intro", language, name=persona.name, persona=persona_id))
     for turn in view.turns:
         typer.echo(f"{label('debtor', language)}: {turn.text}")
     ended = await _converse(service, view.id, language, mode, stdin)
     if not ended:
-        service.hang_up("local", view.id)
+        service.hang_up(LOCAL, view.id)
     await _show_grade(service, view.id, language)
 
 
 async def _converse(service: PracticeService, session_id: str, language: Language, mode: str, stdin: TextIO) -> bool:
+    from roleplay.auth import LOCAL
     from roleplay.cli.labels import label
     from roleplay.services.practice import InvalidMessage, ReplyDone
 
@@ -98,7 +100,7 @@ async def _converse(service: PracticeService, session_id: str, language: Languag
             typer.echo(f"{label('you', language)}: {line.strip()}")
         try:
             typer.echo(f"{label('debtor', language)}: ", nl=False)
-            async for event in service.send("local", session_id, line):
+            async for event in service.send(LOCAL, session_id, line):
                 if isinstance(event, ReplyDone):
                     typer.echo("")
                     _show_state(event, language, mode)
@@ -121,11 +123,12 @@ def _show_state(event: ReplyDone, language: Language, mode: str) -> None:
 
 
 async def _show_grade(service: PracticeService, session_id: str, language: Language) -> None:
+    from roleplay.auth import LOCAL
     from roleplay.cli.labels import label
     from roleplay.cli.scorecard import render_scorecard
 
     typer.echo(label("grading", language))
-    result = await service.grade("local", session_id)
+    result = await service.grade(LOCAL, session_id)
     if result.grade is None:
         fail(f"the call could not be graded ({result.status}): {result.error}", code=1)
     typer.echo(render_scorecard(result.grade))

@@ -44,13 +44,14 @@ def _run(settings: ServeSettings) -> None:
     import uvicorn
 
     from roleplay.app import create_app
+    from roleplay.auth.accounts import AccountError
     from roleplay.backends import describe
     from roleplay.services.practice import PracticeError
     from roleplay.store import StoreError
 
     try:
         application = create_app(settings)
-    except (PracticeError, StoreError) as exc:
+    except (PracticeError, StoreError, AccountError) as exc:  # AccountError: local mode on a public host
         fail(str(exc))
     shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "") else settings.host
     typer.echo(f"Practice app: http://{shown_host}:{settings.port}/   API docs: /api/docs")

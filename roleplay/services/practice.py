@@ -7,6 +7,7 @@ turn is committed when complete (or stored as `incomplete` if the stream breaks)
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import aclosing
@@ -16,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from roleplay import content
+from roleplay.auth import Principal
 from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, TokenUsage, Transcript, Turn
 from roleplay.pricing import estimate_cost
 from roleplay.protocols import CallSetup, CallState, DebtorEngine, EndpointUnavailable, Grader, GradingFailed, Retract
@@ -26,6 +28,7 @@ SessionStatus = Literal["active", "ended"]
 TurnStatus = Literal["complete", "incomplete"]
 GradeStatus = Literal["pending", "done", "failed", "needs_review"]
 MAX_MESSAGE_CHARS = 2000
+access_log = logging.getLogger("roleplay.access")
 
 
 class PracticeError(Exception):
@@ -46,6 +49,12 @@ class SessionNotFound(PracticeError):
     """Also raised when the session exists but belongs to someone else (no leak of existence)."""
 
     http_status = 404
+
+
+class NotAllowed(PracticeError):
+    """The viewer may read the session but not do this to it (a trainer adding turns to a trainee's call)."""
+
+    http_status = 403
 
 
 class InvalidChoice(PracticeError):
@@ -246,6 +255,18 @@ def _summary(session: StoredSession, turns: int, grade: GradeView | None) -> Ses
     )
 
 
+Action = Literal["read", "change", "grade"]
+
+
+def _allowed(viewer: Principal, owner: str, action: Action) -> bool:
+    """read: roleplay.auth.Principal.can_read; change: can_change; grade: the owner or a reviewer."""
+    if action == "read":
+        return viewer.can_read(owner)
+    if action == "grade":
+        return viewer.can_change(owner) or viewer.can_review(owner)
+    return viewer.can_change(owner)
+
+
 def _language(value: str) -> Language:
     for language in LANGUAGES:
         if value == language:
@@ -283,6 +304,11 @@ class PracticeService:
         self.model = model
         self._persona_library = persona_library
 
+    @property
+    def store(self) -> Store:
+        """The store the sessions live in (the accounts live in the same database)."""
+        return self._store
+
     # ------------------------------------------------------------------ personas
 
     def personas(self, language: str) -> list[PersonaCard]:
@@ -301,13 +327,13 @@ class PracticeService:
 
     # ------------------------------------------------------------------ the call
 
-    def start_session(self, owner: str, persona_id: str, language: str, mode: str, seed: int = 0) -> SessionView:
-        """Store a new session and the debtor's opening line (if the debtor speaks first)."""
+    def start_session(self, viewer: Principal, persona_id: str, language: str, mode: str, seed: int = 0) -> SessionView:
+        """Store a new session of `viewer`'s and the debtor's opening line (if the debtor speaks first)."""
         persona = self._persona(persona_id)
         setup = CallSetup(persona=persona, language=_language(language), seed=seed)
         opening = self._debtor.opening_line(setup)
         new = NewSession(
-            owner=owner,
+            owner=viewer.name,
             persona_id=persona.id,
             language=setup.language,
             mode=_mode(mode),
@@ -322,22 +348,22 @@ class PracticeService:
             self._store.add_turn(session.id, "debtor", opening)
         return self._view(session)
 
-    async def send(self, owner: str, session_id: str, text: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
+    async def send(self, viewer: Principal, session_id: str, text: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
         """Commit the agent's turn, stream the debtor's reply, then commit it (see module docs)."""
         message = clean_message(text)
-        session = self._active_session(owner, session_id)
+        session = self._active_session(viewer, session_id)
         setup = self._setup(session)
         self._store.add_turn(session.id, "agent", message)
         async with aclosing(self._reply(session.id, setup)) as events:  # closing us closes the reply
             async for event in events:
                 yield event
 
-    async def retry_reply(self, owner: str, session_id: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
+    async def retry_reply(self, viewer: Principal, session_id: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
         """Ask the debtor again to answer the last stored agent turn (after BackendUnavailable).
 
         No agent turn is added; a partial reply stored `incomplete` stays as it is.
         """
-        session = self._active_session(owner, session_id)
+        session = self._active_session(viewer, session_id)
         history = _history(self._store.turns(session.id))
         if not history or history[-1].role != "agent":
             raise NothingToRetry("The last message already has its reply; there is nothing to retry.")
@@ -383,16 +409,19 @@ class PracticeService:
             self._store.end_session(session_id, state.end_reason)
         return ReplyDone(turn=_turn_view(turn), state=state, ended=state.ended)
 
-    def hang_up(self, owner: str, session_id: str) -> SessionView:
+    def hang_up(self, viewer: Principal, session_id: str) -> SessionView:
         """End the call from the agent's side (a no-op on an ended call)."""
-        session = self._own_session(owner, session_id)
+        session = self._session(viewer, session_id, "change")
         return self._view(self._store.end_session(session.id, "agent_hung_up"))
 
     # ------------------------------------------------------------------ grading
 
-    async def grade(self, owner: str, session_id: str) -> GradeView:
-        """Grade the call into a new grade record; the conversation itself is never touched."""
-        session = self._own_session(owner, session_id)
+    async def grade(self, viewer: Principal, session_id: str) -> GradeView:
+        """Grade the call into a new grade record; the conversation itself is never touched.
+
+        The owner grades their call; a trainer may (re-)grade anyone's.
+        """
+        session = self._session(viewer, session_id, "grade")
         transcript = self._transcript(session)
         if not transcript.agent_turn_indices():
             raise NothingToGrade("The call has no agent turns to grade yet.")
@@ -414,35 +443,42 @@ class PracticeService:
 
     # ------------------------------------------------------------------ reading
 
-    def get_session(self, owner: str, session_id: str) -> SessionView:
-        return self._view(self._own_session(owner, session_id))
+    def get_session(self, viewer: Principal, session_id: str) -> SessionView:
+        """A session the viewer may read (their own; any, for a trainer)."""
+        return self._view(self._session(viewer, session_id, "read"))
 
-    def list_sessions(self, owner: str) -> list[SessionSummary]:
-        """The owner's sessions, newest first, with the latest grade's scores."""
-        sessions = self._store.list_sessions(owner)
+    def list_sessions(self, viewer: Principal) -> list[SessionSummary]:
+        """The viewer's own sessions, newest first, with the latest grade's scores."""
+        sessions = self._store.list_sessions(viewer.name)
         ids = [s.id for s in sessions]
         counts, grades = self._store.turn_counts(ids), self._store.latest_grades(ids)
         return [_summary(s, counts[s.id], _grade_view(grades[s.id]) if s.id in grades else None) for s in sessions]
 
-    def active_session(self, owner: str) -> SessionView | None:
-        """The owner's newest active session (to restore a call after a page reload)."""
-        session = self._store.latest_active_session(owner)
+    def active_session(self, viewer: Principal) -> SessionView | None:
+        """The viewer's own newest active session (to restore a call after a page reload)."""
+        session = self._store.latest_active_session(viewer.name)
         return None if session is None else self._view(session)
 
-    def transcript(self, owner: str, session_id: str) -> Transcript:
+    def transcript(self, viewer: Principal, session_id: str) -> Transcript:
         """The call in the interchange format (id = session id; complete turns only)."""
-        return self._transcript(self._own_session(owner, session_id))
+        return self._transcript(self._session(viewer, session_id, "read"))
 
     # ------------------------------------------------------------------ internals
 
-    def _own_session(self, owner: str, session_id: str) -> StoredSession:
+    def _session(self, viewer: Principal, session_id: str, action: Action) -> StoredSession:
+        """The session if `viewer` may do `action` to it. A session they may not read answers exactly
+        like a missing one (SessionNotFound); the refusal is logged the same way for both."""
         session = self._store.get_session(session_id)
-        if session is None or session.owner != owner:
+        if session is None or not viewer.can_read(session.owner):
+            access_log.warning("refused %s of session %r to %s (%s)", action, session_id, viewer.name, viewer.role)
             raise SessionNotFound(f"No session '{session_id}'.")
+        if not _allowed(viewer, session.owner, action):
+            access_log.warning("refused %s of session %r to %s (%s)", action, session_id, viewer.name, viewer.role)
+            raise NotAllowed(f"Only the trainee who owns session '{session_id}' can change it.")
         return session
 
-    def _active_session(self, owner: str, session_id: str) -> StoredSession:
-        session = self._own_session(owner, session_id)
+    def _active_session(self, viewer: Principal, session_id: str) -> StoredSession:
+        session = self._session(viewer, session_id, "change")
         if session.status == "ended":
             raise SessionEnded(f"The call {session_id} has ended; start a new one.")
         return session

@@ -2,12 +2,15 @@
 
 Each returns (or, for `send`, yields) a view from roleplay.ui.views; roleplay.ui.page turns the views
 into component updates. User mistakes come back as a one-line `notice`, never as an exception.
+Every call that touches a session takes the `viewer` (roleplay.auth.Principal) the page resolved
+from the request; the service checks it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from roleplay.auth import Principal
 from roleplay.domain import Language
 from roleplay.protocols import CallState
 from roleplay.services.practice import (
@@ -26,15 +29,12 @@ from roleplay.ui.labels import UiLabels, labels
 from roleplay.ui.persona_picker import persona_cards_html, persona_choices
 from roleplay.ui.views import CallView, PickerView, RestoredCall, SessionTable
 
-LOCAL_OWNER = "local"
-
 
 class CallHandlers:
-    """Persona picking, the call itself, and "my sessions", for one owner."""
+    """Persona picking, the call itself, and "my sessions", for the viewer of each event."""
 
-    def __init__(self, service: PracticeService, owner: str = LOCAL_OWNER, texts: UiLabels | None = None) -> None:
+    def __init__(self, service: PracticeService, texts: UiLabels | None = None) -> None:
         self.service = service
-        self.owner = owner
         self.texts = texts or labels()
 
     # ------------------------------------------------------------------ header and picker
@@ -73,22 +73,24 @@ class CallHandlers:
             ended=ended,
         )
 
-    def _refused(self, session_id: str | None, chat: list[ChatMessage], notice: str, message: str) -> CallView:
+    def _refused(
+        self, viewer: Principal, session_id: str | None, chat: list[ChatMessage], notice: str, message: str
+    ) -> CallView:
         """The view when an event is refused: the call as it was, the message kept."""
         if session_id is None:
             return CallView(session_id=None, chat=chat, message=message, notice=notice)
         try:
-            view = self.service.get_session(self.owner, session_id)
+            view = self.service.get_session(viewer, session_id)
         except PracticeError as exc:
             return CallView(session_id=None, chat=chat, message=message, notice=str(exc))
         return self._call_view(view, view.language, notice=notice, message=message)
 
-    def start_call(self, persona_id: str | None, language: Language, mode: str) -> CallView:
+    def start_call(self, viewer: Principal, persona_id: str | None, language: Language, mode: str) -> CallView:
         """Start a new call (the debtor's opening line is in the chat when there is one)."""
         if not persona_id:
             return CallView(session_id=None, chat=[], notice=self.texts.text("no_persona", language))
         try:
-            view = self.service.start_session(self.owner, persona_id, language, mode)
+            view = self.service.start_session(viewer, persona_id, language, mode)
         except PracticeError as exc:
             return CallView(session_id=None, chat=[], notice=str(exc))
         return self._call_view(view, language)
@@ -105,14 +107,16 @@ class CallHandlers:
             return self.texts.text("too_long", language, limit=MAX_MESSAGE_CHARS, length=len(text))
         return ""
 
-    async def send(self, session_id: str | None, text: str, language: Language) -> AsyncIterator[CallView]:
+    async def send(
+        self, viewer: Principal, session_id: str | None, text: str, language: Language
+    ) -> AsyncIterator[CallView]:
         """Show the agent's message at once, then the debtor's reply as it streams in."""
         if session_id is None:
             yield CallView(session_id=None, chat=[], message=text, notice=self.texts.text("no_call", language))
             return
         problem = self.message_problem(text, language)
         try:
-            view = self.service.get_session(self.owner, session_id)
+            view = self.service.get_session(viewer, session_id)
         except PracticeError as exc:
             yield CallView(session_id=None, chat=[], message=text, notice=str(exc))
             return
@@ -120,10 +124,12 @@ class CallHandlers:
             notice = problem or self.texts.text("call_over", language)
             yield self._call_view(view, language, notice=notice, message=text)
             return
-        async for update in self._stream(view, text, language):
+        async for update in self._stream(viewer, view, text, language):
             yield update
 
-    async def _stream(self, view: SessionView, text: str, language: Language) -> AsyncIterator[CallView]:
+    async def _stream(
+        self, viewer: Principal, view: SessionView, text: str, language: Language
+    ) -> AsyncIterator[CallView]:
         chat = [*chat_messages(view.turns), chat_message("agent", clean_message(text))]
         training = view.mode == "training"
         indicator = trust_indicator_html(view.state, self.texts, language)
@@ -131,7 +137,7 @@ class CallHandlers:
         yield CallView(session_id=view.id, chat=chat, training=training, indicator=indicator)
         reply = ""
         try:
-            async for event in self.service.send(self.owner, view.id, text):
+            async for event in self.service.send(viewer, view.id, text):
                 if isinstance(event, ReplyDone):
                     yield self._after_reply(
                         view.id, [*chat, chat_message("debtor", event.turn.text)], event.state, training, language
@@ -145,9 +151,9 @@ class CallHandlers:
                     indicator=indicator,
                 )
         except SessionEnded:
-            yield self._refused(view.id, chat[:-1], self.texts.text("call_over", language), text)
+            yield self._refused(viewer, view.id, chat[:-1], self.texts.text("call_over", language), text)
         except PracticeError as exc:
-            yield self._refused(view.id, chat, str(exc), "")
+            yield self._refused(viewer, view.id, chat, str(exc), "")
 
     def _after_reply(
         self, session_id: str, chat: list[ChatMessage], state: CallState, training: bool, language: Language
@@ -162,14 +168,14 @@ class CallHandlers:
             ended=state.ended,
         )
 
-    def hang_up(self, session_id: str | None, language: Language) -> CallView:
+    def hang_up(self, viewer: Principal, session_id: str | None, language: Language) -> CallView:
         """End the call from the agent's side (the scorecard follows)."""
         if session_id is None:
             return CallView(session_id=None, chat=[], notice=self.texts.text("no_call", language))
         try:
-            view = self.service.hang_up(self.owner, session_id)
+            view = self.service.hang_up(viewer, session_id)
         except PracticeError as exc:
-            return self._refused(session_id, [], str(exc), "")
+            return self._refused(viewer, session_id, [], str(exc), "")
         notice = self.texts.text("call_ended", language, reason=self.texts.end_reason_text("agent_hung_up", language))
         if view.state is not None and view.state.end_reason not in (None, "agent_hung_up"):
             notice = ""
@@ -177,17 +183,21 @@ class CallHandlers:
 
     # ------------------------------------------------------------------ reload and history
 
-    def restore(self) -> RestoredCall | None:
-        """The owner's unfinished call, if any (after a page reload)."""
-        view = self.service.active_session(self.owner)
+    def restore(self, viewer: Principal) -> RestoredCall | None:
+        """The viewer's unfinished call, if any (after a page reload)."""
+        view = self.service.active_session(viewer)
         if view is None:
             return None
         call = self._call_view(view, view.language, notice=self.texts.text("restored", view.language))
         return RestoredCall(call=call, language=view.language, persona_id=view.persona_id, mode=view.mode)
 
-    def my_sessions(self, language: Language) -> SessionTable:
+    def no_sessions(self, language: Language) -> SessionTable:
+        """The sessions table before the page knows who is looking (headers only)."""
+        return SessionTable(headers=session_headers(self.texts, language), rows=[])
+
+    def my_sessions(self, viewer: Principal, language: Language) -> SessionTable:
         from roleplay.content import load_rubric
 
         names = {card.id: card.name for card in self.service.personas(language)}
-        rows = session_rows(self.service.list_sessions(self.owner), names, load_rubric(), language)
+        rows = session_rows(self.service.list_sessions(viewer), names, load_rubric(), language)
         return SessionTable(headers=session_headers(self.texts, language), rows=rows)

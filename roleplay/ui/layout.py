@@ -82,7 +82,7 @@ def _scorecard_column(page: PracticePage, language: Language) -> dict[str, gr.co
 def _sessions_block(page: PracticePage, language: Language) -> tuple[gr.Markdown, gr.Dataframe, gr.Button]:
     t = lambda key: page.texts.text(key, language)  # noqa: E731
     title = gr.Markdown(f"## {t('my_sessions')}")
-    table = page.calls.my_sessions(language)
+    table = page.calls.no_sessions(language)  # filled per viewer on load: the layout is the same for everyone
     sessions = gr.Dataframe(
         value={"headers": table.headers, "data": table.rows},
         interactive=False,

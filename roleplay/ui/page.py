@@ -4,12 +4,14 @@
 
 Every event has an explicit api_name, so gradio_client can drive a call by name:
 change_language, select_persona, start_call, send, scorecard, hang_up, grade_again, my_sessions,
-restore.
+restore. Hidden UI is no protection (every event is callable through the client API), so every
+event resolves its viewer from the request itself (`gr.Request.username`, set by the login) and
+passes it to the service, which checks it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -17,6 +19,8 @@ from typing import Any
 
 import gradio as gr
 
+from roleplay.auth import Principal
+from roleplay.auth.accounts import Accounts, NotAuthenticated
 from roleplay.domain import LANGUAGES, Language
 from roleplay.services.practice import PracticeService
 from roleplay.settings import ServeSettings
@@ -28,6 +32,7 @@ from roleplay.ui.views import CallView, RestoredCall, ScorecardView, SessionTabl
 PAGE_CSS_PATH = Path(__file__).with_name("page.css")
 DEFAULT_LANGUAGE: Language = "en"
 Update = Any  # what gradio accepts as one output (a value, gr.update(...), gr.skip())
+ViewerLookup = Callable[[str | None], Principal]  # login name (None: not logged in) -> Principal
 
 
 def _language(value: str | None) -> Language:
@@ -74,10 +79,20 @@ class Components:
 class PracticePage:
     """Builds the Blocks and converts handler views into component updates."""
 
-    def __init__(self, service: PracticeService, texts: UiLabels | None = None) -> None:
+    def __init__(
+        self, service: PracticeService, texts: UiLabels | None = None, viewer_of: ViewerLookup | None = None
+    ) -> None:
         self.calls = CallHandlers(service, texts=texts)
         self.scorecards = ScorecardHandler(service, texts=texts)
         self.texts = self.calls.texts
+        self.viewer_of = viewer_of or Accounts.of(service.store).principal_for_name
+
+    def viewer(self, request: gr.Request | None) -> Principal:
+        """The event's Principal from its login name; a one-line gr.Error when there is none."""
+        try:
+            return self.viewer_of(request.username if request is not None else None)
+        except NotAuthenticated as exc:
+            raise gr.Error(str(exc), print_exception=False) from exc
 
     # ------------------------------------------------------------------ view -> updates
 
@@ -146,40 +161,48 @@ class PracticePage:
 
     # ------------------------------------------------------------------ events
 
-    def on_language(self, language: str, persona_id: str | None) -> list[Update]:
+    def on_language(self, language: str, persona_id: str | None, request: gr.Request) -> list[Update]:
+        viewer = self.viewer(request)
         chosen = _language(language)
         picker = self.calls.picker(chosen, persona_id)
         persona = gr.update(label=self.texts.text("persona", chosen), choices=picker.choices, value=picker.selected)
-        table = _table_value(self.calls.my_sessions(chosen))
+        table = _table_value(self.calls.my_sessions(viewer, chosen))
         return [persona, picker.cards_html, table, *self.label_updates(chosen)]
 
-    def on_persona(self, language: str, persona_id: str | None) -> str:
+    def on_persona(self, language: str, persona_id: str | None, request: gr.Request) -> str:
+        self.viewer(request)
         return self.calls.picker(_language(language), persona_id).cards_html
 
-    def on_start(self, persona_id: str | None, language: str, mode: str) -> list[Update]:
-        view = self.calls.start_call(persona_id, _language(language), mode or "training")
+    def on_start(self, persona_id: str | None, language: str, mode: str, request: gr.Request) -> list[Update]:
+        viewer = self.viewer(request)
+        view = self.calls.start_call(viewer, persona_id, _language(language), mode or "training")
         hide = ScorecardView(visible=False) if view.session_id else None
         return [*self.call_updates(view), *self.scorecard_updates(hide, None)]
 
-    async def on_send(self, session_id: str | None, text: str, language: str) -> AsyncIterator[list[Update]]:
-        async for view in self.calls.send(session_id, text or "", _language(language)):
+    async def on_send(
+        self, session_id: str | None, text: str, language: str, request: gr.Request
+    ) -> AsyncIterator[list[Update]]:
+        viewer = self.viewer(request)
+        async for view in self.calls.send(viewer, session_id, text or "", _language(language)):
             yield self.call_updates(view)
 
-    def on_hang_up(self, session_id: str | None, language: str) -> list[Update]:
-        return self.call_updates(self.calls.hang_up(session_id, _language(language)))
+    def on_hang_up(self, session_id: str | None, language: str, request: gr.Request) -> list[Update]:
+        viewer = self.viewer(request)
+        return self.call_updates(self.calls.hang_up(viewer, session_id, _language(language)))
 
-    async def on_scorecard(self, session_id: str | None, language: str) -> list[Update]:
-        chosen = _language(language)
-        view = await self.scorecards.scorecard(session_id, chosen)
-        table = self.calls.my_sessions(chosen) if view is not None else None
+    async def on_scorecard(self, session_id: str | None, language: str, request: gr.Request) -> list[Update]:
+        viewer, chosen = self.viewer(request), _language(language)
+        view = await self.scorecards.scorecard(viewer, session_id, chosen)
+        table = self.calls.my_sessions(viewer, chosen) if view is not None else None
         return self.scorecard_updates(view, table)
 
-    def on_sessions(self, language: str) -> Update:
-        return _table_value(self.calls.my_sessions(_language(language)))
+    def on_sessions(self, language: str, request: gr.Request) -> Update:
+        return _table_value(self.calls.my_sessions(self.viewer(request), _language(language)))
 
-    def on_load(self, language: str) -> list[Update]:
-        restored = self.calls.restore()
-        table = _table_value(self.calls.my_sessions(_language(language)))
+    def on_load(self, language: str, request: gr.Request) -> list[Update]:
+        viewer = self.viewer(request)
+        restored = self.calls.restore(viewer)
+        table = _table_value(self.calls.my_sessions(viewer, _language(language)))
         if restored is None:
             return [*[gr.skip()] * 7, gr.skip(), gr.skip(), gr.skip(), table]
         return [*self.call_updates(restored.call), *self._pickers(restored), table]
@@ -223,15 +246,19 @@ def _wire_page(page: PracticePage, c: Components, demo: gr.Blocks) -> None:
     demo.load(page.on_load, c.language, restored, api_name="restore")
 
 
-def build_practice_page(service: PracticeService, settings: ServeSettings | None = None) -> gr.Blocks:
+def build_practice_page(
+    service: PracticeService, settings: ServeSettings | None = None, viewer_of: ViewerLookup | None = None
+) -> gr.Blocks:
     """The practice page over `service`, its queue sized from `settings` (queue_concurrency, queue_max_size).
 
-    Launch or mount it with `css_paths=PAGE_CSS_PATH`.
+    `viewer_of` turns the login name into a Principal (default: the accounts in the service's database;
+    no name is LOCAL only while no user exists). Launch or mount it with `css_paths=PAGE_CSS_PATH`
+    and, when users exist, `auth=login_check(accounts)`.
     """
     from roleplay.ui.layout import build_layout
 
     limits = settings or ServeSettings()
-    page = PracticePage(service)
+    page = PracticePage(service, viewer_of=viewer_of)
     with gr.Blocks(title=page.texts.text("title", DEFAULT_LANGUAGE), analytics_enabled=False) as demo:
         components = build_layout(page, DEFAULT_LANGUAGE)
         _wire_call(page, components)

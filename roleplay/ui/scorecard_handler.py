@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from roleplay.auth import Principal
 from roleplay.content import load_rubric
 from roleplay.domain import Grade, Language
 from roleplay.services.practice import GradeView, PracticeError, PracticeService, SessionView
 from roleplay.ui.charts import criteria_chart, quadrant_chart
 from roleplay.ui.downloads import download_folder, write_grade, write_transcript
-from roleplay.ui.handlers import LOCAL_OWNER
 from roleplay.ui.history import past_points
 from roleplay.ui.labels import UiLabels, labels
 from roleplay.ui.scorecard import criteria_details_html, feedback_html, summary_html
@@ -19,39 +19,38 @@ HIDDEN = ScorecardView(visible=False)
 class ScorecardHandler:
     """Grades an ended call (reusing a finished grade) and renders its scorecard."""
 
-    def __init__(self, service: PracticeService, owner: str = LOCAL_OWNER, texts: UiLabels | None = None) -> None:
+    def __init__(self, service: PracticeService, texts: UiLabels | None = None) -> None:
         self.service = service
-        self.owner = owner
         self.texts = texts or labels()
 
-    async def scorecard(self, session_id: str | None, language: Language) -> ScorecardView | None:
+    async def scorecard(self, viewer: Principal, session_id: str | None, language: Language) -> ScorecardView | None:
         """The scorecard of an ended call; None while the call goes on (nothing to change)."""
         if session_id is None:
             return None
         try:
-            view = self.service.get_session(self.owner, session_id)
+            view = self.service.get_session(viewer, session_id)
             if view.status != "ended":
                 return None
-            result = await self._graded(view)
+            result = await self._graded(viewer, view)
         except PracticeError as exc:
             return ScorecardView(visible=False, notice=str(exc), retry=True)
         if result.grade is None:
             error = result.error or result.status
             notice = self.texts.text("grading_failed", language, status=result.status, error=error)
             return ScorecardView(visible=False, notice=notice, retry=True)
-        return self.render(view, result.grade, language)
+        return self.render(viewer, view, result.grade, language)
 
-    async def _graded(self, view: SessionView) -> GradeView:
+    async def _graded(self, viewer: Principal, view: SessionView) -> GradeView:
         if view.grade is not None and view.grade.status == "done":
             return view.grade
-        return await self.service.grade(self.owner, view.id)
+        return await self.service.grade(viewer, view.id)
 
-    def render(self, view: SessionView, grade: Grade, language: Language) -> ScorecardView:
+    def render(self, viewer: Principal, view: SessionView, grade: Grade, language: Language) -> ScorecardView:
         rubric = load_rubric()
         texts = self.texts
         folder = download_folder()
-        transcript = self.service.transcript(self.owner, view.id)
-        past = past_points(self.service.list_sessions(self.owner), exclude_id=view.id)
+        transcript = self.service.transcript(viewer, view.id)
+        past = past_points(self.service.list_sessions(viewer), exclude_id=view.id)
         words = {key: texts.text(key, language) for key in ("hard", "soft", "this_call", "past_calls")}
         words["title"] = texts.text("quadrant_chart", language)
         return ScorecardView(
