@@ -10,7 +10,12 @@ Meaning rules kept in code (they are policy, not vocabulary):
   ("si no paga, irá a la cárcel") or a negative imperative ("don't be stupid", "no me obligue a ...");
 - threat wording in a sentence cancels an objective consequence in that sentence; an open question
   is not also a closed one; a refusal is not also an agreement;
-- a proposal needs a figure: an amount, a date, or a number of instalments.
+- a proposal needs a figure: an amount, a date, or a number of instalments; a sentence that states
+  the debt is not also a proposal;
+- an agent sentence naming an amount together with a date or a payment figure ("Los 415, antes del
+  viernes", "€560 now, the rest by the 30th") is an offer (PROPOSAL) unless it states the debt,
+  a consequence or a summary;
+- a question made only of a capitalised name ("¿Laura Campos?", "Mr. Ignacio Ramos?") checks identity.
 """
 
 from __future__ import annotations
@@ -55,7 +60,9 @@ SUPPRESSED_BY: dict[Act, frozenset[Act]] = {
     Act.OBJECTIVE_CONSEQUENCE: frozenset({Act.THREAT, Act.ILLEGAL_THREAT}),
     Act.CLOSED_QUESTION: frozenset({Act.OPEN_QUESTION}),
     Act.AGREE: frozenset({Act.REFUSE}),
+    Act.PROPOSAL: frozenset({Act.STATE_DEBT}),
 }
+NOT_AN_OFFER: frozenset[Act] = frozenset({Act.STATE_DEBT, Act.OBJECTIVE_CONSEQUENCE, Act.SUMMARY, Act.PROPOSAL})
 _ACT_ORDER: dict[Act, int] = {act: i for i, act in enumerate(Act)}
 _WORD = re.compile(r"[\w']+")
 _LETTERS = re.compile(r"[a-z]+")
@@ -168,27 +175,50 @@ def _find_acts(sentence: str, compiled: CompiledLexicon, role: Role) -> dict[Act
     return found
 
 
-def _apply_rules(found: dict[Act, int], has_figure: bool) -> dict[Act, int]:
+@dataclass(frozen=True)
+class _Figures:
+    amounts: tuple[float, ...]
+    has_date: bool
+    has_rate: bool  # a payment figure: "seis plazos", "al mes"
+
+    @property
+    def has_figure(self) -> bool:
+        return bool(self.amounts) or self.has_date or self.has_rate
+
+    @property
+    def is_offer(self) -> bool:
+        return bool(self.amounts) and (self.has_date or self.has_rate)
+
+
+def _figures(sentence: str, compiled: CompiledLexicon) -> _Figures:
+    amounts = tuple(_amounts_in_folded(sentence))
+    has_date = compiled.dates.search(sentence) is not None
+    return _Figures(amounts, has_date, compiled.proposal_figures.search(sentence) is not None)
+
+
+def _apply_rules(found: dict[Act, int], figures: _Figures, role: Role) -> dict[Act, int]:
     kept = {act: pos for act, pos in found.items() if not SUPPRESSED_BY.get(act, frozenset()).intersection(found)}
-    if not has_figure:
+    if not figures.has_figure:
         kept.pop(Act.PROPOSAL, None)
+    elif role == "agent" and figures.is_offer and not NOT_AN_OFFER.intersection(kept):
+        kept[Act.PROPOSAL] = 0
     return kept
 
 
 def _tag_sentence(text: str, folded: str, span: tuple[int, int], language: Language, role: Role) -> list[ActHit]:
     start, end = span
-    sentence = folded[start:end]
+    sentence, quote = folded[start:end], text[start:end]
     compiled = compiled_lexicon(language)
     found = _find_acts(sentence, compiled, role)
-    if not found:
-        return []
-    amounts = tuple(_amounts_in_folded(sentence))
-    has_date = compiled.dates.search(sentence) is not None
-    has_figure = bool(amounts) or has_date or compiled.proposal_figures.search(sentence) is not None
-    kept = _apply_rules(found, has_figure)
-    quote = text[start:end]
+    if role == "agent" and compiled.name_questions.match(quote):
+        found.setdefault(Act.VERIFY_IDENTITY, 0)
+    figures = _figures(sentence, compiled)
+    kept = _apply_rules(found, figures, role)
     ordered = sorted(kept, key=lambda act: (kept[act], _ACT_ORDER[act]))
-    return [ActHit(act=a, quote=quote, start=start, end=end, amounts=amounts, has_date=has_date) for a in ordered]
+    return [
+        ActHit(act=a, quote=quote, start=start, end=end, amounts=figures.amounts, has_date=figures.has_date)
+        for a in ordered
+    ]
 
 
 def tag(text: str, language: Language, role: Role = "agent") -> list[ActHit]:

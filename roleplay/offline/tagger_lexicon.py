@@ -74,6 +74,7 @@ class TaggerLexicon(_Strict):
     weekdays: list[str]
     date_patterns: list[Regex]  # may use the placeholders MONTH and WEEKDAY
     proposal_figures: list[Regex]  # "seis plazos": a figure that makes an offer a proposal
+    name_questions: list[Regex] = Field(default_factory=list)  # on the original text: "¿Laura Campos?"
     abbreviations: frozenset[str]  # "sr", "mr": a dot after them does not end a sentence
 
 
@@ -234,6 +235,7 @@ class CompiledLexicon:
     negation: NegationRules
     dates: re.Pattern[str]
     proposal_figures: re.Pattern[str]
+    name_questions: re.Pattern[str]
 
 
 def act_patterns(language: Language, act: Act) -> list[str]:
@@ -250,8 +252,15 @@ def _date_patterns(lex: TaggerLexicon) -> list[str]:
 @cache
 def compiled_lexicon(language: Language) -> CompiledLexicon:
     lex = lexicon(language)
-    roles: tuple[tuple[Role, frozenset[Act]], ...] = (("agent", AGENT_ACTS), ("debtor", DEBTOR_ACTS))
+    debtor_acts = DEBTOR_ACTS | CROSS_LANGUAGE_ACTS  # text aimed at the grader may sit in any turn
+    roles: tuple[tuple[Role, frozenset[Act]], ...] = (("agent", AGENT_ACTS), ("debtor", debtor_acts))
     by_role = {
         role: build_index({act: act_patterns(language, act) for act in Act if act in acts}) for role, acts in roles
     }
-    return CompiledLexicon(by_role, lex.negation, alternation(_date_patterns(lex)), alternation(lex.proposal_figures))
+    return CompiledLexicon(
+        by_role,
+        lex.negation,
+        alternation(_date_patterns(lex)),
+        alternation(lex.proposal_figures),
+        alternation(lex.name_questions),
+    )
