@@ -60,5 +60,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         enable_monitoring=False,
         pwa=False,
         mcp_server=False,
+        show_error=False,  # an unexpected error shows a generic message, never its text or a trace
+        max_file_size=settings.max_upload_mb * 1_000_000,
     )
     return mounted

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from roleplay.services.practice import PracticeError
+from roleplay.services.practice import PracticeError, TooManyMessages
 
 
 class GradingNotDone(Exception):
@@ -37,7 +37,10 @@ def error_response(status_code: int, detail: str) -> JSONResponse:
 
 async def _practice_error(_request: Request, exc: Exception) -> JSONResponse:
     status_code = exc.http_status if isinstance(exc, PracticeError) else 400
-    return error_response(status_code, str(exc))
+    response = error_response(status_code, str(exc))
+    if isinstance(exc, TooManyMessages):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _grading_not_done(_request: Request, exc: Exception) -> JSONResponse:

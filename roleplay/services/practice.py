@@ -21,6 +21,8 @@ from roleplay.auth import Principal
 from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, TokenUsage, Transcript, Turn
 from roleplay.pricing import estimate_cost
 from roleplay.protocols import CallSetup, CallState, DebtorEngine, EndpointUnavailable, Grader, GradingFailed, Retract
+from roleplay.services.limits import MessageRateLimiter, budget_left
+from roleplay.settings import LimitSettings
 from roleplay.store import GradeOutcome, NewSession, Store, StoredGrade, StoredSession, StoredTurn, StoredUsage
 
 Mode = Literal["training", "assessment"]
@@ -77,6 +79,22 @@ class BackendUnavailable(PracticeError):
     """The configured model endpoint failed (after the SDK's retries); the agent turn is kept."""
 
     http_status = 503
+
+
+class TooManyMessages(PracticeError):
+    """The user's per-minute message limit is reached; `retry_after` seconds until the next one."""
+
+    http_status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"You are sending messages too fast; wait {retry_after} s.")
+        self.retry_after = retry_after
+
+
+class TokenBudgetSpent(PracticeError):
+    """The call has used its token budget; nothing more is sent to the model for it."""
+
+    http_status = 429
 
 
 class NothingToRetry(PracticeError):
@@ -296,6 +314,7 @@ class PracticeService:
         model: str,
         *,
         persona_library: Callable[[], Mapping[str, Persona]] = content.personas,
+        limits: LimitSettings | None = None,
     ) -> None:
         self._store = store
         self._debtor = debtor
@@ -303,6 +322,8 @@ class PracticeService:
         self.backend = backend
         self.model = model
         self._persona_library = persona_library
+        self._limits = limits or LimitSettings(rate_limit_per_minute=0, session_token_budget=0)
+        self._rate = MessageRateLimiter(self._limits.rate_limit_per_minute)
 
     @property
     def store(self) -> Store:
@@ -352,6 +373,7 @@ class PracticeService:
         """Commit the agent's turn, stream the debtor's reply, then commit it (see module docs)."""
         message = clean_message(text)
         session = self._active_session(viewer, session_id)
+        self._admit(viewer, session.id)
         setup = self._setup(session)
         self._store.add_turn(session.id, "agent", message)
         async with aclosing(self._reply(session.id, setup)) as events:  # closing us closes the reply
@@ -364,6 +386,7 @@ class PracticeService:
         No agent turn is added; a partial reply stored `incomplete` stays as it is.
         """
         session = self._active_session(viewer, session_id)
+        self._admit(viewer, session.id)
         history = _history(self._store.turns(session.id))
         if not history or history[-1].role != "agent":
             raise NothingToRetry("The last message already has its reply; there is nothing to retry.")
@@ -394,6 +417,18 @@ class PracticeService:
             self._keep_partial(session_id, parts)
             raise
         yield self._finish_reply(session_id, setup, history, "".join(parts))
+
+    def _admit(self, viewer: Principal, session_id: str) -> None:
+        """Refuse before any model call: the call's token budget, then the viewer's message rate."""
+        spent = sum(u.prompt_tokens + u.completion_tokens for u in self._store.usage(session_id))
+        if budget_left(spent, self._limits.session_token_budget) == 0:
+            raise TokenBudgetSpent(
+                f"This call has used its budget of {self._limits.session_token_budget} tokens; "
+                "hang up and start a new call."
+            )
+        wait = self._rate.wait_seconds(viewer.name)
+        if wait:
+            raise TooManyMessages(wait)
 
     def _record_usage(self, session_id: str, purpose: Literal["debtor", "grader"], usage: TokenUsage) -> None:
         self._store.add_usage(session_id, purpose, usage)

@@ -21,6 +21,8 @@ from roleplay.services.practice import (
     ReplyDone,
     SessionEnded,
     SessionView,
+    TokenBudgetSpent,
+    TooManyMessages,
     clean_message,
 )
 from roleplay.ui.chat import ChatMessage, chat_message, chat_messages, end_notice, trust_indicator_html
@@ -152,6 +154,8 @@ class CallHandlers:
                 )
         except SessionEnded:
             yield self._refused(viewer, view.id, chat[:-1], self.texts.text("call_over", language), text)
+        except (TooManyMessages, TokenBudgetSpent) as exc:  # refused before anything was stored: keep the text
+            yield self._refused(viewer, view.id, chat[:-1], str(exc), text)
         except PracticeError as exc:
             yield self._refused(viewer, view.id, chat, str(exc), "")
 
