@@ -40,12 +40,16 @@ async def _trainee(client: httpx.AsyncClient, trainee: Trainee, tally: LoadTally
     for line in chosen.agent_lines:
         began = time.perf_counter()
         try:
-            (
-                await client.post(f"/api/sessions/{session_id}/turns", json={"text": line}, headers=trainee.headers)
-            ).raise_for_status()
+            answer = await client.post(
+                f"/api/sessions/{session_id}/turns", json={"text": line}, headers=trainee.headers
+            )
         except httpx.HTTPError as exc:
-            tally.errors.append(f"turn: {type(exc).__name__}: {exc}"[:200])
+            tally.errors.append(f"{type(exc).__name__}: {exc}"[:160])
             continue
+        if answer.status_code != 200:
+            tally.errors.append(f"{answer.status_code}: {answer.text[:160]}")
+            continue
+        tally.answered[session_id] += 1
         tally.turn_seconds.append(time.perf_counter() - began)
 
 
