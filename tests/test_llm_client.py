@@ -145,3 +145,26 @@ async def test_the_key_is_sent_to_the_endpoint_but_never_logged(
     assert fake_openai.chat_requests()[0].headers["authorization"] == f"Bearer {fake_openai.api_key}"
     assert caplog.records, "debug logging was on, something should have logged"
     assert fake_openai.api_key not in caplog.text
+
+
+def test_a_model_is_reused_within_one_event_loop_and_not_across_loops() -> None:
+    import asyncio
+
+    from roleplay.llm.client import build_chat_model
+    from roleplay.settings import LLMSettings
+
+    settings = LLMSettings(OPENAI_BASE_URL="http://127.0.0.1:9/v1", OPENAI_API_KEY="sk-a")
+
+    async def two_builds() -> tuple[object, object, object]:
+        first = build_chat_model(settings, "debtor", streaming=True)
+        again = build_chat_model(settings, "debtor", streaming=True)
+        other_key = build_chat_model(
+            LLMSettings(OPENAI_BASE_URL="http://127.0.0.1:9/v1", OPENAI_API_KEY="sk-b"), "debtor", streaming=True
+        )
+        return first, again, other_key
+
+    first, again, other_key = asyncio.run(two_builds())
+    assert first is again  # one HTTP client and TLS context per loop, not per reply
+    assert other_key is not first
+    next_loop_model, _, _ = asyncio.run(two_builds())
+    assert next_loop_model is not first  # never a client bound to a closed loop

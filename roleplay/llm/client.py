@@ -7,6 +7,9 @@ each model gets a fresh client bound to the loop it is used in.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import weakref
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
@@ -92,11 +95,31 @@ def _timeout(settings: LLMSettings, purpose: Purpose) -> httpx.Timeout:
     )
 
 
+_MODELS_BY_LOOP: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str, bool], ChatOpenAI]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def build_chat_model(settings: LLMSettings, purpose: Purpose, *, streaming: bool) -> ChatOpenAI:
     """A ChatOpenAI for `purpose` on chat completions; call it inside the event loop that will use it.
 
-    Raises LLMConfigError when no key is set for the official endpoint.
+    Within one running event loop the model (and so its HTTP client and TLS context, ~0.1 s of CPU
+    to build) is reused for the same settings; a new loop gets its own, so no client outlives the loop
+    it was bound to. Raises LLMConfigError when no key is set for the official endpoint.
     """
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _new_chat_model(settings, purpose, streaming=streaming)
+    models = _MODELS_BY_LOOP.setdefault(loop, {})
+    secret = settings.api_key.get_secret_value() if settings.api_key else ""
+    key = (settings.model_dump_json() + hashlib.sha256(secret.encode()).hexdigest(), purpose, streaming)
+    if key not in models:
+        models[key] = _new_chat_model(settings, purpose, streaming=streaming)
+    return models[key]
+
+
+def _new_chat_model(settings: LLMSettings, purpose: Purpose, *, streaming: bool) -> ChatOpenAI:
     return ChatOpenAI(
         model=model_name(settings, purpose),
         api_key=api_key(settings),
