@@ -309,3 +309,49 @@ def imported_modules(path: Path) -> set[str]:
 def test_the_api_reaches_storage_only_through_the_service(path: Path) -> None:
     forbidden = ("roleplay.store", "sqlalchemy", "alembic", "gradio", "roleplay.ui", "roleplay.cli")
     assert [m for m in imported_modules(path) if m.startswith(forbidden)] == []
+
+
+# --------------------------------------------------------------------------- streaming turns (SSE)
+
+
+def _events(text: str) -> list[dict[str, object]]:
+    import json
+
+    return [json.loads(line[len("data: ") :]) for line in text.splitlines() if line.startswith("data: ")]
+
+
+def test_streamed_turn_sends_chunks_then_done_and_stores_once(client: TestClient, debtor: FakeDebtor) -> None:
+    session_id = start(client)
+    with client.stream("POST", f"/api/sessions/{session_id}/turns/stream", json={"text": "Hola"}) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        events = _events(response.read().decode())
+    chunks = [e["text"] for e in events if e["type"] == "chunk"]
+    assert chunks == ["Sí, ", "soy ", "yo."]
+    assert events[-1] == {"type": "done", "reply": {"role": "debtor", "text": "Sí, soy yo."}, "ended": False}
+    turns = client.get(f"/api/sessions/{session_id}").json()["turns"]
+    assert [(t["role"], t["text"]) for t in turns] == [
+        ("debtor", "¿Diga?"),
+        ("agent", "Hola"),
+        ("debtor", "Sí, soy yo."),
+    ]
+
+
+def test_streamed_turn_rejects_bad_input_before_streaming(client: TestClient, debtor: FakeDebtor) -> None:
+    session_id = start(client)
+    response = client.post(f"/api/sessions/{session_id}/turns/stream", json={"text": " \u200b "})
+    assert response.status_code == 422
+    assert response.json() == {"detail": "The message is empty."}
+    assert client.post("/api/sessions/nope/turns/stream", json={"text": "Hola"}).status_code == 404
+    assert debtor.histories == []  # no model call
+
+
+def test_streamed_turn_reports_a_broken_stream_as_an_error_event(client: TestClient, debtor: FakeDebtor) -> None:
+    session_id = start(client)
+    debtor.fail_after_chunks = 1
+    with client.stream("POST", f"/api/sessions/{session_id}/turns/stream", json={"text": "Hola"}) as response:
+        events = _events(response.read().decode())
+    assert events[0] == {"type": "chunk", "text": "Sí, ", "reset": False}
+    assert events[-1]["type"] == "error"
+    turns = client.get(f"/api/sessions/{session_id}").json()["turns"]
+    assert [(t["role"], t["status"]) for t in turns][1:] == [("agent", "complete"), ("debtor", "incomplete")]

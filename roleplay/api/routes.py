@@ -2,10 +2,12 @@
 from a dependency: the bearer token, or LOCAL in local single-user mode (roleplay.api.auth)."""
 # No `from __future__ import annotations` here: FastAPI must see the closure-local `Viewer` type.
 
-from collections.abc import Callable
+import json
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi.responses import StreamingResponse
 
 from roleplay.api.auth import bearer_viewer
 from roleplay.api.errors import GradingNotDone, install_error_handlers
@@ -24,7 +26,9 @@ from roleplay.domain import Language
 from roleplay.services.practice import (
     GradeView,
     PersonaCard,
+    PracticeError,
     PracticeService,
+    ReplyChunk,
     ReplyDone,
     SessionSummary,
     SessionView,
@@ -53,6 +57,27 @@ def _grade_json(view: GradeView) -> dict[str, Any]:
     return view.grade.model_dump(mode="json")
 
 
+def _sse_event(event: ReplyChunk | ReplyDone) -> str:
+    if isinstance(event, ReplyDone):
+        data: dict[str, Any] = {
+            "type": "done",
+            "reply": {"role": "debtor", "text": event.turn.text},
+            "ended": event.ended,
+        }
+    else:
+        data = {"type": "chunk", "text": event.text, "reset": event.reset}
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+async def _sse(first: ReplyChunk | ReplyDone, rest: AsyncIterator[ReplyChunk | ReplyDone]) -> AsyncIterator[str]:
+    yield _sse_event(first)
+    try:
+        async for event in rest:
+            yield _sse_event(event)
+    except PracticeError as exc:  # e.g. the model endpoint failed mid-reply: the agent turn is kept
+        yield f"data: {json.dumps({'type': 'error', 'detail': str(exc)}, ensure_ascii=False)}\n\n"
+
+
 def practice_router(service: PracticeService, current_viewer: Callable[..., Principal]) -> APIRouter:
     """Every route needs a viewer (the dependency answers 401 when users exist and none is given)."""
     router = APIRouter(prefix="/api", responses=ERRORS, dependencies=[Depends(current_viewer)])
@@ -71,6 +96,19 @@ def practice_router(service: PracticeService, current_viewer: Callable[..., Prin
     async def send_turn(session_id: str, body: AgentTurnRequest, viewer: Viewer) -> AgentTurnResponse:
         done = [event async for event in service.send(viewer, session_id, body.text) if isinstance(event, ReplyDone)]
         return AgentTurnResponse(reply=DebtorReply(text=done[-1].turn.text), ended=done[-1].ended)
+
+    @router.post(
+        "/sessions/{session_id}/turns/stream",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/event-stream": {}}, "description": "server-sent events"}},
+    )
+    async def send_turn_streaming(session_id: str, body: AgentTurnRequest, viewer: Viewer) -> StreamingResponse:
+        """The same turn as POST .../turns, with the debtor's reply streamed as server-sent events:
+        `{"type": "chunk", "text"}` (with `"reset": true` when the reply so far is withdrawn), then
+        `{"type": "done", "reply": {"role": "debtor", "text"}, "ended"}` or `{"type": "error", "detail"}`."""
+        events = service.send(viewer, session_id, body.text)
+        first = await anext(events)  # bad input, unknown or ended session: a plain 4xx before any stream
+        return StreamingResponse(_sse(first, events), media_type="text/event-stream")
 
     @router.post("/sessions/{session_id}/retry", response_model=AgentTurnResponse)
     async def retry_reply(session_id: str, viewer: Viewer) -> AgentTurnResponse:
