@@ -106,6 +106,8 @@ async def _converse(service: PracticeService, session_id: str, language: Languag
                     _show_state(event, language, mode)
                     if event.ended:
                         return True
+                elif event.reset:  # the engine withdrew what it streamed: start the line again
+                    typer.echo(f"\n{label('debtor', language)}: {event.text}", nl=False)
                 else:
                     typer.echo(event.text, nl=False)
         except InvalidMessage as exc:

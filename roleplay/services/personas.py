@@ -37,11 +37,15 @@ def _card_texts() -> CardTexts:
 
 def debt_line(persona: Persona, language: Language) -> str:
     debt = persona.debt
-    return _card_texts().debt_line.get(language).format(
-        amount=format_money(debt.amount, debt.currency, language),
-        creditor=debt.creditor,
-        product=debt.product.get(language),
-        days=debt.days_overdue,
+    return (
+        _card_texts()
+        .debt_line.get(language)
+        .format(
+            amount=format_money(debt.amount, debt.currency, language),
+            creditor=debt.creditor,
+            product=debt.product.get(language),
+            days=debt.days_overdue,
+        )
     )
 
 
