@@ -11,198 +11,106 @@ import logging
 import unicodedata
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import aclosing
-from datetime import datetime
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from roleplay import content
 from roleplay.auth import Principal
-from roleplay.domain import LANGUAGES, Grade, Language, Persona, Role, TokenUsage, Transcript, Turn
-from roleplay.pricing import estimate_cost
+from roleplay.domain import Persona, TokenUsage, Transcript, Turn
 from roleplay.protocols import CallSetup, CallState, DebtorEngine, EndpointUnavailable, Grader, GradingFailed, Retract
 from roleplay.services.limits import MessageRateLimiter, budget_left
+from roleplay.services.practice_errors import (
+    BackendUnavailable as BackendUnavailable,
+)
+from roleplay.services.practice_errors import (
+    InvalidChoice as InvalidChoice,
+)
+from roleplay.services.practice_errors import (
+    InvalidMessage as InvalidMessage,
+)
+from roleplay.services.practice_errors import (
+    NotAllowed as NotAllowed,
+)
+from roleplay.services.practice_errors import (
+    NothingToGrade as NothingToGrade,
+)
+from roleplay.services.practice_errors import (
+    NothingToRetry as NothingToRetry,
+)
+from roleplay.services.practice_errors import (
+    PracticeError as PracticeError,
+)
+from roleplay.services.practice_errors import (
+    SessionEnded as SessionEnded,
+)
+from roleplay.services.practice_errors import (
+    SessionNotFound as SessionNotFound,
+)
+from roleplay.services.practice_errors import (
+    TokenBudgetSpent as TokenBudgetSpent,
+)
+from roleplay.services.practice_errors import (
+    TooManyMessages as TooManyMessages,
+)
+from roleplay.services.practice_errors import (
+    UnknownPersona as UnknownPersona,
+)
+from roleplay.services.practice_views import (
+    MODES as MODES,
+)
+from roleplay.services.practice_views import (
+    GradeStatus as GradeStatus,
+)
+from roleplay.services.practice_views import (
+    GradeView as GradeView,
+)
+from roleplay.services.practice_views import (
+    Mode as Mode,
+)
+from roleplay.services.practice_views import (
+    PersonaCard as PersonaCard,
+)
+from roleplay.services.practice_views import (
+    ReplyChunk as ReplyChunk,
+)
+from roleplay.services.practice_views import (
+    ReplyDone as ReplyDone,
+)
+from roleplay.services.practice_views import (
+    SessionStatus as SessionStatus,
+)
+from roleplay.services.practice_views import (
+    SessionSummary as SessionSummary,
+)
+from roleplay.services.practice_views import (
+    SessionView as SessionView,
+)
+from roleplay.services.practice_views import (
+    TurnStatus as TurnStatus,
+)
+from roleplay.services.practice_views import (
+    TurnView as TurnView,
+)
+from roleplay.services.practice_views import (
+    UsageView as UsageView,
+)
+from roleplay.services.practice_views import (
+    grade_view,
+    parse_language,
+    parse_mode,
+    summary_line,
+    turn_view,
+    usage_view,
+)
 from roleplay.settings import LimitSettings
-from roleplay.store import GradeOutcome, NewSession, Store, StoredGrade, StoredSession, StoredTurn, StoredUsage
+from roleplay.store import GradeOutcome, NewSession, Store, StoredSession, StoredTurn
 
-Mode = Literal["training", "assessment"]
-SessionStatus = Literal["active", "ended"]
-TurnStatus = Literal["complete", "incomplete"]
-GradeStatus = Literal["pending", "done", "failed", "needs_review"]
 MAX_MESSAGE_CHARS = 2000
 access_log = logging.getLogger("roleplay.access")
-
-
-class PracticeError(Exception):
-    """Base of the user-facing errors; `str(exc)` is a clear one-line message."""
-
-    http_status = 400
-
-
-class InvalidMessage(PracticeError):
-    http_status = 422
-
-
-class UnknownPersona(PracticeError):
-    http_status = 404
-
-
-class SessionNotFound(PracticeError):
-    """Also raised when the session exists but belongs to someone else (no leak of existence)."""
-
-    http_status = 404
-
-
-class NotAllowed(PracticeError):
-    """The viewer may read the session but not do this to it (a trainer adding turns to a trainee's call)."""
-
-    http_status = 403
-
-
-class InvalidChoice(PracticeError):
-    """An unknown language or mode."""
-
-    http_status = 422
-
-
-class SessionEnded(PracticeError):
-    http_status = 409
-
-
-class NothingToGrade(PracticeError):
-    """The call has no agent turn yet."""
-
-    http_status = 409
-
-
-class BackendUnavailable(PracticeError):
-    """The configured model endpoint failed (after the SDK's retries); the agent turn is kept."""
-
-    http_status = 503
-
-
-class TooManyMessages(PracticeError):
-    """The user's per-minute message limit is reached; `retry_after` seconds until the next one."""
-
-    http_status = 429
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"You are sending messages too fast; wait {retry_after} s.")
-        self.retry_after = retry_after
-
-
-class TokenBudgetSpent(PracticeError):
-    """The call has used its token budget; nothing more is sent to the model for it."""
-
-    http_status = 429
-
-
-class NothingToRetry(PracticeError):
-    """The last turn of the call already has its debtor reply."""
-
-    http_status = 409
-
-
-class TurnView(BaseModel):
-    seq: int
-    role: Role
-    text: str
-    status: TurnStatus = "complete"
-    created_at: datetime | None = None
-
-
-class GradeView(BaseModel):
-    status: GradeStatus
-    grade: Grade | None = None
-    error: str | None = None
-    grader: str
-    grader_version: str
-
-
-class UsageView(BaseModel):
-    """Tokens the session used for one purpose and model, with the estimated cost (for trainers)."""
-
-    purpose: Literal["debtor", "grader"]
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    calls: int
-    cost_usd: float | None = Field(default=None, description="None when the model has no price")
-
-
-class SessionView(BaseModel):
-    id: str
-    owner: str
-    persona_id: str
-    language: Language
-    mode: Mode
-    status: SessionStatus
-    backend: str
-    model: str
-    turns: list[TurnView] = Field(default_factory=list)
-    state: CallState | None = Field(default=None, description="debtor state (shown in training mode)")
-    grade: GradeView | None = None
-    created_at: datetime | None = None
-    ended_at: datetime | None = None
-    usage: list[UsageView] = Field(default_factory=list, description="tokens per purpose and model")
-
-
-class ReplyChunk(BaseModel):
-    """A piece of the debtor's reply while it streams. `reset=True` (with empty text): discard the
-    reply shown so far, it is being replaced (e.g. it broke character and is regenerated)."""
-
-    kind: Literal["chunk"] = "chunk"
-    text: str
-    reset: bool = False
-
-
-class ReplyDone(BaseModel):
-    """The end of a reply: the stored debtor turn and the call's state after it."""
-
-    kind: Literal["done"] = "done"
-    turn: TurnView
-    state: CallState
-    ended: bool
-
-
-class PersonaCard(BaseModel):
-    """What the persona picker shows, in the chosen language."""
-
-    id: str
-    name: str
-    archetype: str
-    difficulty: int
-    vulnerable: bool
-    summary: str
-    debt: str = Field(description="one line: amount with currency, creditor, product, days overdue")
-
-
-class SessionSummary(BaseModel):
-    """A line of "my sessions"."""
-
-    id: str
-    persona_id: str
-    language: Language
-    mode: Mode
-    status: SessionStatus
-    turns: int
-    overall: float | None = None
-    hard: float | None = None
-    soft: float | None = None
-    quadrant: str | None = None
-    grade_status: GradeStatus | None = None
-    created_at: datetime | None = None
 
 
 _INVISIBLE = frozenset(
     chr(code) for code in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), 0xFEFF)
 )
-_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "MXN": "MX$"}
-_OVERDUE = {
-    "es": ("{days} día de retraso", "{days} días de retraso"),
-    "en": ("{days} day overdue", "{days} days overdue"),
-}
-MODES: tuple[Mode, ...] = ("training", "assessment")
 
 
 def _kept(char: str) -> bool:
@@ -225,52 +133,9 @@ def clean_message(text: str) -> str:
     return cleaned
 
 
-def _turn_view(turn: StoredTurn) -> TurnView:
-    return TurnView(seq=turn.seq, role=turn.role, text=turn.text, status=turn.status, created_at=turn.created_at)
-
-
-def _grade_view(record: StoredGrade) -> GradeView:
-    grade = Grade.model_validate_json(record.grade_json) if record.grade_json else None
-    return GradeView(
-        status=record.status,
-        grade=grade,
-        error=record.error,
-        grader=record.grader,
-        grader_version=record.grader_version,
-    )
-
-
-def _usage_view(stored: StoredUsage) -> UsageView:
-    usage = TokenUsage(
-        model=stored.model,
-        prompt_tokens=stored.prompt_tokens,
-        completion_tokens=stored.completion_tokens,
-        calls=stored.calls,
-    )
-    return UsageView(**stored.model_dump(), cost_usd=estimate_cost(usage))
-
-
 def _history(turns: Sequence[StoredTurn]) -> list[Turn]:
     """What the engines and the grader see: complete turns only."""
     return [Turn(role=t.role, text=t.text) for t in turns if t.status == "complete"]
-
-
-def _summary(session: StoredSession, turns: int, grade: GradeView | None) -> SessionSummary:
-    scored = grade.grade if grade else None
-    return SessionSummary(
-        id=session.id,
-        persona_id=session.persona_id,
-        language=_language(session.language),
-        mode=_mode(session.mode),
-        status=session.status,
-        turns=turns,
-        overall=scored.overall if scored else None,
-        hard=scored.hard if scored else None,
-        soft=scored.soft if scored else None,
-        quadrant=scored.quadrant if scored else None,
-        grade_status=grade.status if grade else None,
-        created_at=session.created_at,
-    )
 
 
 Action = Literal["read", "change", "grade"]
@@ -283,20 +148,6 @@ def _allowed(viewer: Principal, owner: str, action: Action) -> bool:
     if action == "grade":
         return viewer.can_change(owner) or viewer.can_review(owner)
     return viewer.can_change(owner)
-
-
-def _language(value: str) -> Language:
-    for language in LANGUAGES:
-        if value == language:
-            return language
-    raise InvalidChoice(f"Unknown language '{value}'; use one of: {', '.join(LANGUAGES)}.")
-
-
-def _mode(value: str) -> Mode:
-    for mode in MODES:
-        if value == mode:
-            return mode
-    raise InvalidChoice(f"Unknown mode '{value}'; use one of: {', '.join(MODES)}.")
 
 
 class PracticeService:
@@ -336,7 +187,7 @@ class PracticeService:
         """Cards of every persona in `language`, easiest first."""
         from roleplay.services.personas import persona_card  # that module imports PersonaCard from here
 
-        chosen = _language(language)
+        chosen = parse_language(language)
         cards = [persona_card(p, chosen) for p in self._persona_library().values()]
         return sorted(cards, key=lambda card: (card.difficulty, card.id))
 
@@ -351,13 +202,13 @@ class PracticeService:
     def start_session(self, viewer: Principal, persona_id: str, language: str, mode: str, seed: int = 0) -> SessionView:
         """Store a new session of `viewer`'s and the debtor's opening line (if the debtor speaks first)."""
         persona = self._persona(persona_id)
-        setup = CallSetup(persona=persona, language=_language(language), seed=seed)
+        setup = CallSetup(persona=persona, language=parse_language(language), seed=seed)
         opening = self._debtor.opening_line(setup)
         new = NewSession(
             owner=viewer.name,
             persona_id=persona.id,
             language=setup.language,
-            mode=_mode(mode),
+            mode=parse_mode(mode),
             backend=self.backend,
             model=self.model,
             rubric_version=content.load_rubric().version,
@@ -442,7 +293,7 @@ class PracticeService:
         state = self._debtor.call_state(setup, [*history, Turn(role="debtor", text=reply)])
         if state.ended:
             self._store.end_session(session_id, state.end_reason)
-        return ReplyDone(turn=_turn_view(turn), state=state, ended=state.ended)
+        return ReplyDone(turn=turn_view(turn), state=state, ended=state.ended)
 
     def hang_up(self, viewer: Principal, session_id: str) -> SessionView:
         """End the call from the agent's side (a no-op on an ended call)."""
@@ -474,7 +325,7 @@ class PracticeService:
             outcome = GradeOutcome(status="done", grade_json=grade.model_dump_json())
             if grade.usage is not None:
                 self._record_usage(session.id, "grader", grade.usage)
-        return _grade_view(self._store.finish_grade(record.id, outcome))
+        return grade_view(self._store.finish_grade(record.id, outcome))
 
     # ------------------------------------------------------------------ reading
 
@@ -487,7 +338,7 @@ class PracticeService:
         sessions = self._store.list_sessions(viewer.name)
         ids = [s.id for s in sessions]
         counts, grades = self._store.turn_counts(ids), self._store.latest_grades(ids)
-        return [_summary(s, counts[s.id], _grade_view(grades[s.id]) if s.id in grades else None) for s in sessions]
+        return [summary_line(s, counts[s.id], grade_view(grades[s.id]) if s.id in grades else None) for s in sessions]
 
     def active_session(self, viewer: Principal) -> SessionView | None:
         """The viewer's own newest active session (to restore a call after a page reload)."""
@@ -520,7 +371,7 @@ class PracticeService:
 
     def _setup(self, session: StoredSession) -> CallSetup:
         persona = self._persona(session.persona_id)
-        return CallSetup(persona=persona, language=_language(session.language), seed=session.seed)
+        return CallSetup(persona=persona, language=parse_language(session.language), seed=session.seed)
 
     def _state(self, session: StoredSession, turns: Sequence[StoredTurn]) -> CallState | None:
         """The debtor's state, or None when the persona has since left the library."""
@@ -531,7 +382,7 @@ class PracticeService:
     def _transcript(self, session: StoredSession) -> Transcript:
         turns = _history(self._store.turns(session.id))
         return Transcript(
-            id=session.id, language=_language(session.language), persona_id=session.persona_id, turns=turns
+            id=session.id, language=parse_language(session.language), persona_id=session.persona_id, turns=turns
         )
 
     def _view(self, session: StoredSession) -> SessionView:
@@ -541,15 +392,15 @@ class PracticeService:
             id=session.id,
             owner=session.owner,
             persona_id=session.persona_id,
-            language=_language(session.language),
-            mode=_mode(session.mode),
+            language=parse_language(session.language),
+            mode=parse_mode(session.mode),
             status=session.status,
             backend=session.backend,
             model=session.model,
-            turns=[_turn_view(t) for t in turns],
+            turns=[turn_view(t) for t in turns],
             state=self._state(session, turns),
-            grade=_grade_view(grade) if grade else None,
+            grade=grade_view(grade) if grade else None,
             created_at=session.created_at,
             ended_at=session.ended_at,
-            usage=[_usage_view(u) for u in self._store.usage(session.id)],
+            usage=[usage_view(u) for u in self._store.usage(session.id)],
         )
