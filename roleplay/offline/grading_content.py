@@ -3,11 +3,13 @@ prompts/grader/rule.{es,en}.yaml, validated with extra="forbid" and loaded once 
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 from functools import cache
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from roleplay.content import ContentError, load_model, prompts_dir
 from roleplay.domain import CRITERION_IDS, FLAG_IDS, CriterionId, FlagId, IntegrityFlagId, Language
@@ -32,6 +34,34 @@ class FlagTexts(_Strict):
     example: str = Field(min_length=1)
 
 
+def _compiles(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    return patterns
+
+
+Regexes = Annotated[list[str], AfterValidator(_compiles)]
+
+
+class GradingCues(_Strict):
+    """Regexes over folded sentences (see roleplay.offline.tagger.fold) that the rules read beside
+    the dialogue acts: what a question is about, how firm or vague an offer is, debtor pushback."""
+
+    dismissal: Regexes = Field(min_length=1, description="the agent brushes off the person's cause or evidence")
+    cause_question: Regexes = Field(min_length=1, description="a question about why the payment failed")
+    callback: Regexes = Field(min_length=1, description="the agent sets a call back")
+    vague: Regexes = Field(min_length=1, description="an offer or promise without a figure")
+    rigid: Regexes = Field(min_length=1, description="the agent refuses to move on amount or timing")
+    pressure: Regexes = Field(min_length=1, description="an ultimatum without an explicit threat")
+    hedge: Regexes = Field(min_length=1, description="the agent is unsure of the facts it states")
+    condition: Regexes = Field(min_length=1, description="a consequence tied to a condition: if, once")
+    courtesy: Regexes = Field(min_length=1, description="courtesy words")
+    pushback: Regexes = Field(min_length=1, description="debtor objections (debtor turns)")
+
+
 class RuleGraderTexts(_Strict):
     version: str = Field(pattern=r"^rule-(es|en)-\d+$")
     language: Language
@@ -39,6 +69,7 @@ class RuleGraderTexts(_Strict):
     flags: dict[FlagId, FlagTexts]
     integrity: dict[IntegrityFlagId, str]
     capacity_terms: list[str] = Field(min_length=1, description="words that make a question one about capacity")
+    cues: GradingCues
 
     @model_validator(mode="after")
     def _complete(self) -> RuleGraderTexts:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from roleplay.acts import DEBTOR_ACTS, Act, ActHit
 from roleplay.domain import Evidence, Language, Transcript, Turn
-from roleplay.offline.tagger import extract_amounts, mentions_date, tag
+from roleplay.offline.grading_content import GradingCues, load_texts
+from roleplay.offline.tagger import extract_amounts, fold, mentions_date, split_sentences, tag
 
 NEGATIVE_ACTS: frozenset[Act] = frozenset(
     {
@@ -47,8 +49,21 @@ class Spotted:
     def act(self) -> Act:
         return self.hit.act
 
+    @property
+    def quote(self) -> str:
+        return self.hit.quote
+
     def evidence(self) -> Evidence:
         return Evidence(turn=self.turn, quote=self.hit.quote)
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """A grading cue (prompts/grader/rule.<lang>.yaml `cues`) found in the sentence `quote` of a turn."""
+
+    turn: int
+    rank: int
+    quote: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,15 @@ class CallSignals:
     debtor: tuple[Spotted, ...]
     debtor_offers: tuple[int, ...]  # ranks of debtor turns naming an amount or a date (capacity, counter-offer)
     grader_directed: tuple[Spotted, ...]
+    cues: dict[str, tuple[CueHit, ...]]  # found in agent turns
+    debtor_cues: dict[str, tuple[CueHit, ...]]
+    turn_amounts: dict[int, tuple[float, ...]]  # money amounts of every agent turn, by turn index
+
+    def cue(self, name: str) -> tuple[CueHit, ...]:
+        return self.cues.get(name, ())
+
+    def debtor_cue(self, name: str) -> tuple[CueHit, ...]:
+        return self.debtor_cues.get(name, ())
 
     def of(self, *acts: Act) -> list[Spotted]:
         return [s for s in self.agent if s.act in acts]
@@ -106,20 +130,70 @@ def _debtor_offers(turn: Turn, language: Language) -> bool:
     return bool(extract_amounts(turn.text)) or mentions_date(turn.text, language)
 
 
-def read_signals(transcript: Transcript) -> CallSignals:
-    language, rank = transcript.language, 0
-    agent: list[Spotted] = []
-    debtor: list[Spotted] = []
-    offers: list[int] = []
-    grader: list[Spotted] = []
-    for index, turn in enumerate(transcript.turns):
-        hits = tag(turn.text, language, role=turn.role)
-        grader += [Spotted(index, rank, h) for h in hits if h.act == Act.GRADER_DIRECTED]
-        if turn.role == "debtor":
-            kept = [h for h in countable_hits(hits) if h.act in DEBTOR_ACTS]
-            debtor += [Spotted(index, rank, h) for h in kept]
-            offers += [rank] if _debtor_offers(turn, language) else []
+@cache
+def compiled_cues(language: Language) -> dict[str, re.Pattern[str]]:
+    cues: GradingCues = load_texts(language).cues
+    return {name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in cues}
+
+
+def find_cues(text: str, language: Language, skip: Sequence[tuple[int, int]]) -> dict[str, list[str]]:
+    """The sentences of `text` carrying each cue (sentences aimed at the grader are skipped)."""
+    found: dict[str, list[str]] = {}
+    for start, end in split_sentences(text):
+        if any(start < b and a < end for a, b in skip):
             continue
-        agent += [Spotted(index, rank, h) for h in countable_hits(hits) if h.act != Act.GRADER_DIRECTED]
-        rank += 1 if has_real_content(turn.text, hits) else 0
-    return CallSignals(language, rank, tuple(agent), tuple(debtor), tuple(offers), tuple(grader))
+        sentence = fold(text[start:end])
+        for name, pattern in compiled_cues(language).items():
+            if pattern.search(sentence):
+                found.setdefault(name, []).append(text[start:end])
+    return found
+
+
+def _turn_amounts(text: str, skip: Sequence[tuple[int, int]]) -> tuple[float, ...]:
+    spans = [(a, b) for a, b in split_sentences(text) if not any(a < y and x < b for x, y in skip)]
+    return tuple(amount for a, b in spans for amount in extract_amounts(text[a:b]))
+
+
+@dataclass
+class _Reading:
+    rank: int = 0
+    agent: list[Spotted] = field(default_factory=list)
+    debtor: list[Spotted] = field(default_factory=list)
+    offers: list[int] = field(default_factory=list)
+    grader: list[Spotted] = field(default_factory=list)
+    cues: dict[str, list[CueHit]] = field(default_factory=dict)
+    debtor_cues: dict[str, list[CueHit]] = field(default_factory=dict)
+    amounts: dict[int, tuple[float, ...]] = field(default_factory=dict)
+
+
+def _read_turn(reading: _Reading, index: int, turn: Turn, language: Language) -> None:
+    rank = reading.rank
+    hits = tag(turn.text, language, role=turn.role)
+    reading.grader += [Spotted(index, rank, h) for h in hits if h.act == Act.GRADER_DIRECTED]
+    cues = reading.debtor_cues if turn.role == "debtor" else reading.cues
+    for name, quotes in find_cues(turn.text, language, _grader_spans(hits)).items():
+        cues.setdefault(name, []).extend(CueHit(index, rank, q) for q in quotes)
+    if turn.role == "debtor":
+        reading.debtor += [Spotted(index, rank, h) for h in countable_hits(hits) if h.act in DEBTOR_ACTS]
+        reading.offers += [rank] if _debtor_offers(turn, language) else []
+        return
+    reading.agent += [Spotted(index, rank, h) for h in countable_hits(hits) if h.act != Act.GRADER_DIRECTED]
+    reading.amounts[index] = _turn_amounts(turn.text, _grader_spans(hits))
+    reading.rank += 1 if has_real_content(turn.text, hits) else 0
+
+
+def read_signals(transcript: Transcript) -> CallSignals:
+    language, reading = transcript.language, _Reading()
+    for index, turn in enumerate(transcript.turns):
+        _read_turn(reading, index, turn, language)
+    return CallSignals(
+        language,
+        reading.rank,
+        tuple(reading.agent),
+        tuple(reading.debtor),
+        tuple(reading.offers),
+        tuple(reading.grader),
+        {name: tuple(hits) for name, hits in reading.cues.items()},
+        {name: tuple(hits) for name, hits in reading.debtor_cues.items()},
+        reading.amounts,
+    )
