@@ -27,6 +27,8 @@ class Quoted(Protocol):
     @property
     def turn(self) -> int: ...
     @property
+    def rank(self) -> int: ...
+    @property
     def quote(self) -> str: ...
 
 
@@ -233,23 +235,27 @@ def no_intimidation(s: CallSignals) -> Verdict:
 
 
 def flexibility(s: CallSignals) -> Verdict:
-    proposals = [p for p in s.of(Act.PROPOSAL) if not _in_sentence(p, s.cue("callback"))]
+    """Offers (and dated call backs) made after the client said what they can pay, or a choice of
+    amounts, adapt; a refused counter-offer or an unchanged offer does not."""
+    offers = _payment_offers(s)
+    callbacks = [c for c in s.cue("callback") if _dated(c, s.language)]
     if rigid := s.cue("rigid"):
         return Verdict(1 if s.has(*FIGHTING) else 2, "counter_refused", cite(rigid))
-    if not proposals:
+    if not offers:
         if hostile := s.of(*FIGHTING):
             return Verdict(1, "rigid", cite(hostile))
-        if callbacks := [c for c in s.cue("callback") if _dated(c, s.language)]:
+        if callbacks:
             return Verdict(4, "postponed", cite(callbacks))
         soft = s.of(Act.LEAVE_DECISION, Act.PLEADING, Act.MINIMISING)
         return Verdict(3, "open_no_plan", cite(soft)) if soft else Verdict(2, "no_alternative")
-    adapted = [p for p in proposals if any(r < p.rank for r in s.debtor_offers)]
-    if adapted or _offers_choices(proposals):
-        verdict = Verdict(5 if s.has(Act.OPEN_QUESTION) else 4, "adapted", cite(adapted + proposals))
-    elif any(r > proposals[-1].rank for r in s.debtor_offers):
-        verdict = Verdict(2, "counter_ignored", cite(proposals))
+    moves: list[Quoted] = [*offers, *callbacks]
+    adapted = [m for m in moves if any(r < m.rank for r in s.debtor_offers)]
+    if adapted or _offers_choices(offers):
+        verdict = Verdict(5 if s.has(Act.OPEN_QUESTION) else 4, "adapted", cite([*adapted, *offers]))
+    elif any(r > max(x.rank for x in offers) for r in s.debtor_offers):
+        verdict = Verdict(2, "counter_ignored", cite(offers))
     else:
-        verdict = Verdict(3, "fixed", cite(proposals))
+        verdict = Verdict(3, "fixed", cite(offers))
     return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
 
 

@@ -139,11 +139,12 @@ def compiled_cues(language: Language) -> dict[str, re.Pattern[str]]:
 def find_cues(text: str, language: Language, skip: Sequence[tuple[int, int]]) -> dict[str, list[str]]:
     """The sentences of `text` carrying each cue (sentences aimed at the grader are skipped)."""
     found: dict[str, list[str]] = {}
+    folded, patterns = fold(text), compiled_cues(language).items()
     for start, end in split_sentences(text):
         if any(start < b and a < end for a, b in skip):
             continue
-        sentence = fold(text[start:end])
-        for name, pattern in compiled_cues(language).items():
+        sentence = folded[start:end]
+        for name, pattern in patterns:
             if pattern.search(sentence):
                 found.setdefault(name, []).append(text[start:end])
     return found

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from roleplay.acts import Act, ActHit
 from roleplay.domain import LANGUAGES, Language, Role
@@ -111,6 +111,11 @@ def _stripped(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of the sentences of `text`, surrounding whitespace stripped."""
+    return list(_sentence_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     folded = fold(text)
     spans: list[tuple[int, int]] = []
     start = 0
@@ -122,7 +127,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = boundary.end()
     if span := _stripped(text, start, len(text)):
         spans.append(span)
-    return spans
+    return tuple(spans)
 
 
 # --------------------------------------------------------------------------- negation
@@ -154,10 +159,14 @@ def _kept(act: Act, sentence: str, match: re.Match[str] | None, rules: NegationR
 
 def _first_position(act: Act, sentence: str, starts: list[int], index: ActIndex, rules: NegationRules) -> int | None:
     """Where the act first occurs (not negated): anchored tries at its indexed starts, then a search."""
+    best: int | None = None
     anchored, searched = index.anchored.get(act), index.searched.get(act)
-    tried = (s for s in starts if anchored is not None and _kept(act, sentence, anchored.match(sentence, s), rules))
-    found = (m.start() for m in (searched.finditer(sentence) if searched else ()) if _kept(act, sentence, m, rules))
-    return min((p for p in (next(tried, None), next(found, None)) if p is not None), default=None)
+    if anchored is not None:
+        best = next((s for s in starts if _kept(act, sentence, anchored.match(sentence, s), rules)), None)
+    if searched is not None:
+        found = next((m.start() for m in searched.finditer(sentence) if _kept(act, sentence, m, rules)), None)
+        best = found if best is None or (found is not None and found < best) else best
+    return best
 
 
 # --------------------------------------------------------------------------- tagging
