@@ -7,6 +7,7 @@ what it keeps when input is refused, and how it escapes text from the call.
 from __future__ import annotations
 
 import json
+from html import escape
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from roleplay.domain import (
     Transcript,
     Turn,
 )
-from roleplay.protocols import CallSetup, CallState, GradingFailed
+from roleplay.protocols import CallSetup, CallState, EndpointUnavailable, GradingFailed
 from roleplay.scoring import summarise
 from roleplay.services.practice import MAX_MESSAGE_CHARS, PracticeService
 from roleplay.store import open_store
@@ -320,15 +321,34 @@ async def test_past_calls_are_drawn_faded_behind_the_current_one(calls: CallHand
     assert "Hard on the problem, soft on people" in stances and "Ineffective" in stances
 
 
-async def test_my_sessions_lists_calls_with_scores(calls: CallHandlers, service: PracticeService) -> None:
+@pytest.mark.parametrize(
+    ("language", "columns", "ended", "active"),
+    [
+        (
+            "es",
+            ("Fecha", "Global", "Estado", "Turnos", "Modo"),
+            ("terminada", "entrenamiento"),
+            ("en curso", "evaluación"),
+        ),
+        ("en", ("Date", "Overall", "Status", "Turns", "Mode"), ("ended", "training"), ("in progress", "assessment")),
+    ],
+)
+async def test_my_sessions_lists_calls_with_scores_in_the_page_language(
+    calls: CallHandlers, service: PracticeService, language: str, columns: tuple[str, ...],
+    ended: tuple[str, str], active: tuple[str, str],
+) -> None:  # fmt: skip
     start = calls.start_call(LOCAL, persona_id(service), "en", "training")
     await collect(calls, start.session_id, "Hello")
     calls.hang_up(LOCAL, start.session_id, "en")
     await ScorecardHandler(service).scorecard(LOCAL, start.session_id, "en")
-    table = calls.my_sessions(LOCAL, "es")
-    assert table.headers[0] == "Fecha" and len(table.rows) == 1
-    row = dict(zip(table.headers, table.rows[0], strict=True))
-    assert row["Global"] == 3.8 and row["Estado"] == "ended" and row["Turnos"] == 3
+    calls.start_call(LOCAL, persona_id(service), "en", "assessment")
+    table = calls.my_sessions(LOCAL, language)  # type: ignore[arg-type]
+    date, overall, status, turns, mode = columns
+    assert table.headers[0] == date and len(table.rows) == 2
+    rows = {row[table.headers.index(status)]: dict(zip(table.headers, row, strict=True)) for row in table.rows}
+    assert set(rows) == {ended[0], active[0]}  # never the raw "ended"/"active" in Spanish
+    assert rows[ended[0]][overall] == 3.8 and rows[ended[0]][turns] == 3 and rows[ended[0]][mode] == ended[1]
+    assert rows[active[0]][mode] == active[1] and rows[active[0]][overall] == ""
 
 
 def test_an_unfinished_call_is_restored_after_a_reload(calls: CallHandlers, service: PracticeService) -> None:
@@ -349,3 +369,94 @@ def test_example_rewrites_are_quoted_once(text: str, shown: str) -> None:
     from roleplay.ui.scorecard import quoted
 
     assert quoted(text) == shown
+
+
+# --------------------------------------------------------------------------- the model fails: retry the reply
+
+
+class FlakyDebtor(FakeDebtor):
+    """Fails (EndpointUnavailable) the next `failures` replies, after streaming `partial` words, then works."""
+
+    def __init__(self, failures: int = 1, partial: str = "") -> None:
+        self.failures = failures
+        self.partial = partial
+        self.asked = 0
+
+    async def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str]:
+        self.asked += 1
+        if self.failures:
+            self.failures -= 1
+            if self.partial:
+                yield self.partial
+            raise EndpointUnavailable("The debtor model timed out after 3 tries.")
+        async for chunk in super().stream_reply(setup, history):
+            yield chunk
+
+
+def flaky_service(tmp_path: Path, debtor: FlakyDebtor) -> PracticeService:
+    store = open_store(f"sqlite:///{tmp_path / 'flaky.db'}")
+    return PracticeService(store, debtor, FixedGrader(), backend="openai", model="fake-model")
+
+
+def stored_roles(service: PracticeService, session_id: str) -> list[tuple[str, str]]:
+    return [(t.role, t.status) for t in service.get_session(LOCAL, session_id).turns]
+
+
+@pytest.mark.parametrize(
+    ("language", "partial", "notice"),
+    [
+        ("en", "", "The debtor could not reply (the model did not answer): The debtor model timed out"),
+        ("es", "Mire, yo", "El deudor no ha podido responder (el modelo no contesta): The debtor model timed out"),
+    ],
+)
+async def test_a_failed_reply_offers_retry_and_the_retry_stores_no_second_agent_turn(
+    tmp_path: Path, language: str, partial: str, notice: str
+) -> None:
+    debtor = FlakyDebtor(failures=1, partial=partial)
+    service = flaky_service(tmp_path, debtor)
+    calls = CallHandlers(service)
+    start = calls.start_call(LOCAL, persona_id(service), language, "training")  # type: ignore[arg-type]
+    failed = (await collect(calls, start.session_id, "Hello, is that Elena?", language))[-1]
+    assert failed.notice.startswith(notice) and failed.retry and failed.input_open
+    kept = [("debtor", "complete"), ("agent", "complete")] + ([("debtor", "incomplete")] if partial else [])
+    assert stored_roles(service, start.session_id) == kept  # type: ignore[arg-type]
+    retried = [view async for view in calls.retry(LOCAL, start.session_id, language)]  # type: ignore[arg-type]
+    done = retried[-1]
+    assert not done.retry and done.input_open and not done.notice
+    assert done.chat[-1] == {"role": "assistant", "content": "I hear you (1) now"}
+    turns = stored_roles(service, start.session_id)  # type: ignore[arg-type]
+    assert [role for role, _ in turns].count("agent") == 1 and turns[-1] == ("debtor", "complete")
+    assert debtor.asked == 2
+
+
+async def test_retry_without_a_failed_reply_says_there_is_nothing_to_retry(tmp_path: Path) -> None:
+    service = flaky_service(tmp_path, FlakyDebtor(failures=0))
+    calls = CallHandlers(service)
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
+    await collect(calls, start.session_id, "Hello")
+    [*_, view] = [v async for v in calls.retry(LOCAL, start.session_id, "en")]
+    assert "nothing to retry" in view.notice and not view.retry
+    assert [v async for v in calls.retry(LOCAL, None, "en")][-1].notice == labels().text("no_call", "en")
+
+
+async def test_a_reload_after_a_failed_reply_still_offers_the_retry(tmp_path: Path) -> None:
+    service = flaky_service(tmp_path, FlakyDebtor(failures=1))
+    calls = CallHandlers(service)
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
+    await collect(calls, start.session_id, "Hello")
+    restored = calls.restore(LOCAL)
+    assert restored is not None and restored.call.retry
+
+
+@pytest.mark.parametrize(("language", "trust", "mood"), [("es", "Confianza del deudor", "a la defensiva"),
+                                                         ("en", "Debtor's trust", "guarded")])  # fmt: skip
+async def test_switching_language_redraws_the_indicator_and_the_notice(
+    calls: CallHandlers, service: PracticeService, language: str, trust: str, mood: str
+) -> None:
+    start = calls.start_call(LOCAL, persona_id(service), "en", "training")
+    await collect(calls, start.session_id, "deal")  # the debtor closes an agreement: an end notice
+    view = calls.redraw(LOCAL, start.session_id, language)  # type: ignore[arg-type]
+    assert escape(trust) in view.indicator and mood in view.indicator and view.training
+    reason = labels().text("end_agreement", language)  # type: ignore[arg-type]
+    assert view.notice == labels().text("call_ended", language, reason=reason)  # type: ignore[arg-type]
+    assert calls.redraw(LOCAL, None, "es").indicator == ""

@@ -8,13 +8,14 @@ from the request; the service checks it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from roleplay.auth import Principal
 from roleplay.domain import Language
 from roleplay.protocols import CallState
 from roleplay.services.practice import (
     MAX_MESSAGE_CHARS,
+    BackendUnavailable,
     InvalidMessage,
     PracticeError,
     PracticeService,
@@ -23,6 +24,7 @@ from roleplay.services.practice import (
     SessionView,
     TokenBudgetSpent,
     TooManyMessages,
+    TurnView,
     clean_message,
 )
 from roleplay.ui.chat import ChatMessage, chat_message, chat_messages, end_notice, trust_indicator_html
@@ -30,6 +32,12 @@ from roleplay.ui.history import session_headers, session_rows
 from roleplay.ui.labels import UiLabels, labels
 from roleplay.ui.persona_picker import persona_cards_html, persona_choices
 from roleplay.ui.views import CallView, PickerView, RestoredCall, SessionTable
+
+
+def awaiting_reply(turns: Sequence[TurnView]) -> bool:
+    """True when the last complete turn is the agent's: its reply failed and may be retried."""
+    complete = [turn for turn in turns if turn.status == "complete"]
+    return bool(complete) and complete[-1].role == "agent"
 
 
 class CallHandlers:
@@ -65,6 +73,7 @@ class CallHandlers:
     def _call_view(self, view: SessionView, language: Language, notice: str = "", message: str = "") -> CallView:
         ended = view.status == "ended"
         return CallView(
+            retry=not ended and awaiting_reply(view.turns),
             session_id=view.id,
             chat=chat_messages(view.turns),
             message=message,
@@ -133,13 +142,26 @@ class CallHandlers:
         self, viewer: Principal, view: SessionView, text: str, language: Language
     ) -> AsyncIterator[CallView]:
         chat = [*chat_messages(view.turns), chat_message("agent", clean_message(text))]
+        try:
+            async for update in self._replies(viewer, view, chat, language, text=text):
+                yield update
+        except SessionEnded:
+            yield self._refused(viewer, view.id, chat[:-1], self.texts.text("call_over", language), text)
+        except (TooManyMessages, TokenBudgetSpent) as exc:  # refused before anything was stored: keep the text
+            yield self._refused(viewer, view.id, chat[:-1], str(exc), text)
+
+    async def _replies(
+        self, viewer: Principal, view: SessionView, chat: list[ChatMessage], language: Language, text: str = ""
+    ) -> AsyncIterator[CallView]:
+        """The debtor's reply streaming in after `chat`: to `text` (sent now) or, without it, retried."""
         training = view.mode == "training"
         indicator = trust_indicator_html(view.state, self.texts, language)
         # The input stays closed while the debtor speaks, so a second message cannot overtake the reply.
         yield CallView(session_id=view.id, chat=chat, training=training, indicator=indicator)
+        events = self.service.send(viewer, view.id, text) if text else self.service.retry_reply(viewer, view.id)
         reply = ""
         try:
-            async for event in self.service.send(viewer, view.id, text):
+            async for event in events:
                 if isinstance(event, ReplyDone):
                     yield self._after_reply(
                         view.id, [*chat, chat_message("debtor", event.turn.text)], event.state, training, language
@@ -152,11 +174,30 @@ class CallHandlers:
                     training=training,
                     indicator=indicator,
                 )
-        except SessionEnded:
-            yield self._refused(viewer, view.id, chat[:-1], self.texts.text("call_over", language), text)
-        except (TooManyMessages, TokenBudgetSpent) as exc:  # refused before anything was stored: keep the text
-            yield self._refused(viewer, view.id, chat[:-1], str(exc), text)
+        except (SessionEnded, TooManyMessages, TokenBudgetSpent):
+            raise  # the caller decides what stays in the message box
+        except BackendUnavailable as exc:  # the agent turn is stored: offer "Retry reply"
+            yield self._refused(viewer, view.id, chat, self.texts.text("reply_failed", language, error=exc), "")
         except PracticeError as exc:
+            yield self._refused(viewer, view.id, chat, str(exc), "")
+
+    async def retry(self, viewer: Principal, session_id: str | None, language: Language) -> AsyncIterator[CallView]:
+        """Ask the debtor again for the reply to the stored last agent turn (nothing new is stored for the agent)."""
+        if session_id is None:
+            yield CallView(session_id=None, chat=[], notice=self.texts.text("no_call", language))
+            return
+        try:
+            view = self.service.get_session(viewer, session_id)
+        except PracticeError as exc:
+            yield CallView(session_id=None, chat=[], notice=str(exc))
+            return
+        chat = chat_messages([turn for turn in view.turns if turn.status == "complete"])
+        try:
+            async for update in self._replies(viewer, view, chat, language):
+                yield update
+        except SessionEnded:
+            yield self._refused(viewer, view.id, chat, self.texts.text("call_over", language), "")
+        except (TooManyMessages, TokenBudgetSpent) as exc:
             yield self._refused(viewer, view.id, chat, str(exc), "")
 
     def _after_reply(
@@ -171,6 +212,16 @@ class CallHandlers:
             notice=end_notice(state, self.texts, language),
             ended=state.ended,
         )
+
+    def redraw(self, viewer: Principal, session_id: str | None, language: Language) -> CallView:
+        """The call as it stands, its indicator and notice in `language` (no call: an empty view)."""
+        if session_id is None:
+            return CallView(session_id=None, chat=[])
+        try:
+            view = self.service.get_session(viewer, session_id)
+        except PracticeError as exc:
+            return CallView(session_id=None, chat=[], notice=str(exc))
+        return self._call_view(view, language)
 
     def hang_up(self, viewer: Principal, session_id: str | None, language: Language) -> CallView:
         """End the call from the agent's side (the scorecard follows)."""
@@ -203,5 +254,5 @@ class CallHandlers:
         from roleplay.content import load_rubric
 
         names = {card.id: card.name for card in self.service.personas(language)}
-        rows = session_rows(self.service.list_sessions(viewer), names, load_rubric(), language)
+        rows = session_rows(self.service.list_sessions(viewer), names, load_rubric(), self.texts, language)
         return SessionTable(headers=session_headers(self.texts, language), rows=rows)

@@ -31,7 +31,10 @@ def _score(value: float | None) -> Cell:
     return "" if value is None else round(value, 2)
 
 
-def session_row(summary: SessionSummary, names: Mapping[str, str], rubric: Rubric, language: Language) -> list[Cell]:
+def session_row(
+    summary: SessionSummary, names: Mapping[str, str], rubric: Rubric, labels: UiLabels, language: Language
+) -> list[Cell]:
+    """One call as a row; mode, status and quadrant in `language`."""
     quadrant = ""
     if summary.quadrant in rubric.quadrant.labels:
         quadrant = rubric.quadrant.labels[summary.quadrant].get(language)
@@ -40,8 +43,8 @@ def session_row(summary: SessionSummary, names: Mapping[str, str], rubric: Rubri
         created,
         names.get(summary.persona_id, summary.persona_id),
         summary.language,
-        summary.mode,
-        summary.status,
+        labels.text(f"mode_name_{summary.mode}", language),
+        labels.text(f"status_{summary.status}", language),
         summary.turns,
         _score(summary.overall),
         _score(summary.hard),
@@ -51,9 +54,9 @@ def session_row(summary: SessionSummary, names: Mapping[str, str], rubric: Rubri
 
 
 def session_rows(
-    summaries: Sequence[SessionSummary], names: Mapping[str, str], rubric: Rubric, language: Language
+    summaries: Sequence[SessionSummary], names: Mapping[str, str], rubric: Rubric, labels: UiLabels, language: Language
 ) -> list[list[Cell]]:
-    return [session_row(summary, names, rubric, language) for summary in summaries]
+    return [session_row(summary, names, rubric, labels, language) for summary in summaries]
 
 
 def past_points(summaries: Sequence[SessionSummary], exclude_id: str | None) -> list[tuple[float, float]]:

@@ -38,6 +38,9 @@ class UiLabels(BaseModel):
     message_placeholder: LocalText
     send: LocalText
     hang_up: LocalText
+    retry_reply: LocalText
+    reply_failed: LocalText
+    tab_practice: LocalText
     trust: LocalText
     mood: LocalText
     mood_hostile: LocalText
@@ -89,6 +92,12 @@ class UiLabels(BaseModel):
     col_hard: LocalText
     col_soft: LocalText
     col_quadrant: LocalText
+    mode_name_training: LocalText
+    mode_name_assessment: LocalText
+    status_active: LocalText
+    status_ended: LocalText
+    my_progress: LocalText
+    progress_refresh: LocalText
 
     def text(self, key: str, language: Language, **values: object) -> str:
         """The label `key` in `language`, with `{placeholders}` filled from `values`."""

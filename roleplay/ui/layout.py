@@ -46,7 +46,7 @@ def _chat_row(page: PracticePage, language: Language) -> tuple[gr.Chatbot, gr.HT
     return chatbot, indicator
 
 
-def _input_row(page: PracticePage, language: Language) -> tuple[gr.Textbox, gr.Button, gr.Button]:
+def _input_row(page: PracticePage, language: Language) -> tuple[gr.Textbox, gr.Button, gr.Button, gr.Button]:
     t = lambda key: page.texts.text(key, language)  # noqa: E731
     with gr.Row():
         message = gr.Textbox(
@@ -54,7 +54,8 @@ def _input_row(page: PracticePage, language: Language) -> tuple[gr.Textbox, gr.B
         )
         send = gr.Button(t("send"), variant="primary", elem_id="send", scale=1, interactive=False)
         hang_up = gr.Button(t("hang_up"), variant="stop", elem_id="hang-up", scale=1, interactive=False)
-    return message, send, hang_up
+    retry = gr.Button(t("retry_reply"), variant="secondary", elem_id="retry-reply", visible=False, size="sm")
+    return message, send, hang_up, retry
 
 
 def _scorecard_column(page: PracticePage, language: Language) -> dict[str, gr.components.Component | gr.Column]:
@@ -94,20 +95,40 @@ def _sessions_block(page: PracticePage, language: Language) -> tuple[gr.Markdown
     return title, sessions, refresh
 
 
+def _progress_block(page: PracticePage, language: Language) -> dict[str, gr.components.Component | gr.Accordion]:
+    """The viewer's own progress charts, drawn on request (under "my sessions")."""
+    t = lambda key: page.texts.text(key, language)  # noqa: E731
+    with gr.Accordion(t("my_progress"), open=False, elem_id="my-progress") as accordion:
+        button = gr.Button(t("progress_refresh"), size="sm", elem_id="my-progress-refresh")
+        notice = gr.HTML("", elem_id="my-progress-notice")
+        with gr.Row():
+            chart = gr.Plot(show_label=False, visible=False, elem_id="my-progress-chart", scale=3)
+            quadrants = gr.Plot(show_label=False, visible=False, elem_id="my-quadrants-chart", scale=2)
+    return {"progress_box": accordion, "progress_refresh": button, "progress_notice": notice,
+            "progress_chart": chart, "progress_quadrants": quadrants}  # fmt: skip
+
+
 def build_layout(page: PracticePage, language: Language) -> Components:
-    """Lay the page out inside the current Blocks context."""
+    """Lay the page out inside the current Blocks context: the Practice tab, and the Review tab
+    (hidden; the page shows it to trainers on load)."""
     from roleplay.ui.page import Components
+    from roleplay.ui.review_tab import build_review_tab
 
     header = gr.HTML(page.header_html(language), elem_id="header")
-    choice, persona, cards, mode, start = _picker_column(page, language)
     session = gr.State(None)
-    chatbot, indicator = _chat_row(page, language)
-    message, send, hang_up = _input_row(page, language)
-    notice = gr.HTML("", elem_id="notice")
-    scorecard = _scorecard_column(page, language)
-    sessions_title, sessions, refresh = _sessions_block(page, language)
+    with gr.Tabs(elem_id="tabs"):
+        with gr.Tab(page.texts.text("tab_practice", language), id="practice", elem_id="practice-tab") as practice:
+            choice, persona, cards, mode, start = _picker_column(page, language)
+            chatbot, indicator = _chat_row(page, language)
+            message, send, hang_up, retry = _input_row(page, language)
+            notice = gr.HTML("", elem_id="notice")
+            scorecard = _scorecard_column(page, language)
+            sessions_title, sessions, refresh = _sessions_block(page, language)
+            progress = _progress_block(page, language)
+        review = build_review_tab(page.review, page.viewer, language, visible=False)
     return Components(
         header=header, language=choice, persona=persona, cards=cards, mode=mode, start=start, session=session,
-        chatbot=chatbot, indicator=indicator, message=message, send=send, hang_up=hang_up, notice=notice,
-        sessions_title=sessions_title, sessions=sessions, refresh=refresh, **scorecard,  # type: ignore[arg-type]
+        chatbot=chatbot, indicator=indicator, message=message, send=send, hang_up=hang_up, retry=retry,
+        notice=notice, sessions_title=sessions_title, sessions=sessions, refresh=refresh, practice_tab=practice,
+        review_tab=review.tab, **scorecard, **progress,  # type: ignore[arg-type]
     )  # fmt: skip

@@ -3,10 +3,12 @@
 """The practice page: Gradio components wired to the plain handlers (roleplay.ui.handlers).
 
 Every event has an explicit api_name, so gradio_client can drive a call by name:
-change_language, select_persona, start_call, send, scorecard, hang_up, grade_again, my_sessions,
-restore. Hidden UI is no protection (every event is callable through the client API), so every
-event resolves its viewer from the request itself (`gr.Request.username`, set by the login) and
-passes it to the service, which checks it.
+change_language, redraw_call, select_persona, start_call, send, scorecard, retry_reply,
+scorecard_after_retry, hang_up, grade_again, my_sessions, my_progress, restore, show_review; and the
+trainers' Review tab (roleplay.ui.review_tab, shown to trainers only by show_review) its review_*
+events. Hidden UI is no protection (every event is callable through the client API), so every event
+resolves its viewer from the request itself (`gr.Request.username`, set by the login) and passes it to
+the service, which checks it.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from roleplay.auth import Principal
 from roleplay.auth.accounts import Accounts, NotAuthenticated
 from roleplay.domain import LANGUAGES, Language
 from roleplay.services.practice import PracticeService
+from roleplay.services.review import ReviewService
 from roleplay.settings import ServeSettings
+from roleplay.ui.analytics_view import AnalyticsHandlers, AnalyticsView
 from roleplay.ui.handlers import CallHandlers
 from roleplay.ui.labels import UiLabels
+from roleplay.ui.review import ReviewHandlers
 from roleplay.ui.scorecard_handler import ScorecardHandler
 from roleplay.ui.views import CallView, RestoredCall, ScorecardView, SessionTable
 
@@ -59,6 +64,7 @@ class Components:
     message: gr.Textbox
     send: gr.Button
     hang_up: gr.Button
+    retry: gr.Button
     notice: gr.HTML
     scorecard: gr.Column
     scorecard_title: gr.Markdown
@@ -74,6 +80,13 @@ class Components:
     sessions_title: gr.Markdown
     sessions: gr.Dataframe
     refresh: gr.Button
+    progress_box: gr.Accordion
+    progress_refresh: gr.Button
+    progress_notice: gr.HTML
+    progress_chart: gr.Plot
+    progress_quadrants: gr.Plot
+    practice_tab: gr.Tab
+    review_tab: gr.Tab
 
 
 class PracticePage:
@@ -86,6 +99,8 @@ class PracticePage:
         self.scorecards = ScorecardHandler(service, texts=texts)
         self.texts = self.calls.texts
         self.viewer_of = viewer_of or Accounts.of(service.store).principal_for_name
+        self.review = ReviewHandlers(ReviewService(service))
+        self.analytics = AnalyticsHandlers(self.review.review, self.review.texts)
 
     def viewer(self, request: gr.Request | None) -> Principal:
         """The event's Principal from its login name; a one-line gr.Error when there is none."""
@@ -109,13 +124,14 @@ class PracticePage:
 
     @staticmethod
     def call_updates(view: CallView) -> list[Update]:
-        """session, chatbot, message, send, hang_up, indicator, notice."""
+        """session, chatbot, message, send, hang_up, retry, indicator, notice."""
         return [
             view.session_id,
             view.chat,
             gr.update(value=view.message, interactive=view.input_open),
             gr.update(interactive=view.input_open),
             gr.update(interactive=view.session_id is not None and not view.ended),  # hang up at any time
+            gr.update(visible=view.retry and view.session_id is not None),
             gr.update(value=view.indicator, visible=view.training),
             _notice_html(view.notice),
         ]
@@ -144,6 +160,7 @@ class PracticePage:
         t = lambda key: self.texts.text(key, language)  # noqa: E731
         return [
             self.header_html(language),
+            gr.update(label=t("tab_practice")),
             gr.update(label=t("language")),
             gr.update(label=t("mode"), choices=self.mode_choices(language)),
             gr.update(value=t("start")),
@@ -151,12 +168,15 @@ class PracticePage:
             gr.update(label=t("message"), placeholder=t("message_placeholder")),
             gr.update(value=t("send")),
             gr.update(value=t("hang_up")),
+            gr.update(value=t("retry_reply")),
             f"## {t('scorecard')}",
             gr.update(label=t("download_transcript")),
             gr.update(label=t("download_grade")),
             gr.update(value=t("grade_again")),
             f"## {t('my_sessions')}",
             gr.update(value=t("refresh")),
+            gr.update(label=t("my_progress")),
+            gr.update(value=t("progress_refresh")),
         ]
 
     # ------------------------------------------------------------------ events
@@ -186,6 +206,27 @@ class PracticePage:
         async for view in self.calls.send(viewer, session_id, text or "", _language(language)):
             yield self.call_updates(view)
 
+    async def on_retry(self, session_id: str | None, language: str, request: gr.Request) -> AsyncIterator[list[Update]]:
+        """Ask the debtor again for the reply to the stored last agent turn (after the model failed)."""
+        viewer = self.viewer(request)
+        async for view in self.calls.retry(viewer, session_id, _language(language)):
+            yield self.call_updates(view)
+
+    def on_redraw(self, session_id: str | None, language: str, request: gr.Request) -> list[Update]:
+        """indicator and notice of the current call, in `language` (after the language changed)."""
+        view = self.calls.redraw(self.viewer(request), session_id, _language(language))
+        return [gr.update(value=view.indicator, visible=view.training), _notice_html(view.notice)]
+
+    def on_my_progress(self, language: str, request: gr.Request) -> list[Update]:
+        """The viewer's own progress chart and quadrant distribution (or a notice)."""
+        view = self.analytics.mine(self.viewer(request), _language(language))
+        return _progress_updates(view)
+
+    def on_show_review(self, request: gr.Request) -> Update:
+        """The Review tab is shown to trainers only (its handlers refuse trainees anyway)."""
+        viewer = self.viewer(request)
+        return gr.update(visible=viewer.local or viewer.is_trainer)
+
     def on_hang_up(self, session_id: str | None, language: str, request: gr.Request) -> list[Update]:
         viewer = self.viewer(request)
         return self.call_updates(self.calls.hang_up(viewer, session_id, _language(language)))
@@ -204,7 +245,7 @@ class PracticePage:
         restored = self.calls.restore(viewer)
         table = _table_value(self.calls.my_sessions(viewer, _language(language)))
         if restored is None:
-            return [*[gr.skip()] * 7, gr.skip(), gr.skip(), gr.skip(), table]
+            return [*[gr.skip()] * 8, gr.skip(), gr.skip(), gr.skip(), table]
         return [*self.call_updates(restored.call), *self._pickers(restored), table]
 
     def _pickers(self, restored: RestoredCall) -> list[Update]:
@@ -217,8 +258,17 @@ def _table_value(table: SessionTable) -> dict[str, Any]:
     return {"headers": table.headers, "data": table.rows}
 
 
+def _progress_updates(view: AnalyticsView) -> list[Update]:
+    """progress chart, quadrant chart, notice."""
+    return [
+        gr.update(value=view.progress, visible=view.progress is not None),
+        gr.update(value=view.quadrants, visible=view.quadrants is not None),
+        _notice_html(view.notice),
+    ]
+
+
 def _wire_call(page: PracticePage, c: Components) -> None:
-    call = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.indicator, c.notice]
+    call = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.retry, c.indicator, c.notice]
     card = [c.scorecard, c.summary, c.criteria_plot, c.quadrant_plot, c.details, c.feedback,
             c.download_transcript, c.download_grade, c.grade_notice, c.grade_again, c.sessions]  # fmt: skip
     c.start.click(page.on_start, [c.persona, c.language, c.mode], [*call, *card], api_name="start_call")
@@ -227,23 +277,31 @@ def _wire_call(page: PracticePage, c: Components) -> None:
         api_name="send", show_progress="hidden",
     )  # fmt: skip
     sent.then(page.on_scorecard, [c.session, c.language], card, api_name="scorecard")
+    retried = c.retry.click(page.on_retry, [c.session, c.language], call, api_name="retry_reply",
+                            show_progress="hidden")  # fmt: skip
+    retried.then(page.on_scorecard, [c.session, c.language], card, api_name="scorecard_after_retry")
     hung = c.hang_up.click(page.on_hang_up, [c.session, c.language], call, api_name="hang_up")
     hung.then(page.on_scorecard, [c.session, c.language], card, api_name="scorecard_after_hang_up")
     c.grade_again.click(page.on_scorecard, [c.session, c.language], card, api_name="grade_again")
 
 
 def _wire_page(page: PracticePage, c: Components, demo: gr.Blocks) -> None:
-    labelled = [c.header, c.language, c.mode, c.start, c.chatbot, c.message, c.send, c.hang_up, c.scorecard_title,
-                c.download_transcript, c.download_grade, c.grade_again, c.sessions_title, c.refresh]  # fmt: skip
-    c.language.change(
+    labelled = [c.header, c.practice_tab, c.language, c.mode, c.start, c.chatbot, c.message, c.send, c.hang_up,
+                c.retry, c.scorecard_title, c.download_transcript, c.download_grade, c.grade_again, c.sessions_title,
+                c.refresh, c.progress_box, c.progress_refresh]  # fmt: skip
+    changed = c.language.change(
         page.on_language, [c.language, c.persona], [c.persona, c.cards, c.sessions, *labelled],
         api_name="change_language",
     )  # fmt: skip
+    changed.then(page.on_redraw, [c.session, c.language], [c.indicator, c.notice], api_name="redraw_call")
+    progress = [c.progress_chart, c.progress_quadrants, c.progress_notice]
+    c.progress_refresh.click(page.on_my_progress, c.language, progress, api_name="my_progress")
     c.persona.change(page.on_persona, [c.language, c.persona], c.cards, api_name="select_persona")
     c.refresh.click(page.on_sessions, c.language, c.sessions, api_name="my_sessions")
-    restored = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.indicator, c.notice,
+    restored = [c.session, c.chatbot, c.message, c.send, c.hang_up, c.retry, c.indicator, c.notice,
                 c.language, c.persona, c.mode, c.sessions]  # fmt: skip
     demo.load(page.on_load, c.language, restored, api_name="restore")
+    demo.load(page.on_show_review, None, c.review_tab, api_name="show_review")
 
 
 def build_practice_page(

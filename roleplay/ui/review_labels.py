@@ -53,6 +53,18 @@ class ReviewTexts(BaseModel):
     export_csv: LocalText
     analytics_title: LocalText
     analytics_refresh: LocalText
+    analytics_trainee: LocalText
+    analytics_empty: LocalText
+    progress_title: LocalText
+    heatmap_title: LocalText
+    quadrants_title: LocalText
+    improvement_title: LocalText
+    call_number: LocalText
+    chart_overall: LocalText
+    chart_hard: LocalText
+    chart_soft: LocalText
+    chart_first: LocalText
+    chart_best: LocalText
 
     def text(self, key: str, language: Language, **values: object) -> str:
         local: LocalText = getattr(self, key)

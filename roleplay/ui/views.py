@@ -30,7 +30,8 @@ class CallView:
     """The conversation area after an event.
 
     `message` is what stays in the message box (kept when a message is refused, so nothing is lost);
-    `input_open` enables the box, send and hang-up; the trust indicator shows only in training.
+    `input_open` enables the box, send and hang-up; the trust indicator shows only in training;
+    `retry` shows the "Retry reply" button (the last agent turn is stored but has no reply yet).
     """
 
     session_id: str | None
@@ -41,6 +42,7 @@ class CallView:
     indicator: str = ""
     notice: str = ""
     ended: bool = False
+    retry: bool = False
 
 
 @dataclass(frozen=True)
