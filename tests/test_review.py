@@ -3,8 +3,10 @@ comparison, saving labels, re-grading, and the role checks (trainees refused, ca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from review_setup import ANA, BEA, CALL_EN, CALL_ES, TRAINER, import_calls, make_services, upload
@@ -231,3 +233,112 @@ def test_handlers_save_and_filter(services: tuple[ReviewService, ImportService, 
     saved = handlers.save(TRAINER, ana_call, [4, 4, 4, 4, 4, 2, 2, 2, 2, 2], ["abusive_language"], "bien", "en")
     assert saved.notice == "Review saved by tere." and "<td>S1</td><td>—</td><td>2</td>" in saved.comparison
     assert "scores lack" in handlers.save(TRAINER, ana_call, [4] * 9 + [None], [], "", "en").notice
+
+
+# --------------------------------------------------------------------------- the Review tab through gradio_client
+
+REFUSED_EN = "Only trainers can use the review workspace."
+PASSWORD = "a long enough password"
+NO_FILTERS = ("", "", "", "", "", "", "", "", "date", True)
+REVIEW_CALLS: dict[str, tuple[object, ...]] = {
+    "/review_table": NO_FILTERS,
+    "/review_tab_opened": NO_FILTERS,
+    "/review_open": ("{sid}", "P1"),
+    "/review_open_by_id": ("{sid}", "P1"),
+    "/review_highlight": ("{sid}", "S1"),
+    "/review_save": ("{sid}", *[1] * 10, [], "a trainee's self-review"),
+    "/review_regrade": ("{sid}",),
+    "/review_export_jsonl": (),
+    "/review_export_csv": (),
+    "/review_analytics": ("",),
+}
+
+
+@pytest.fixture
+def served_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, ReviewService, list[str]]]:
+    """The whole page (Practice + Review tabs) with ana, bea (trainees) and tere (trainer) signed up."""
+    from argon2 import PasswordHasher
+    from served_app import free_port
+
+    import roleplay.auth.secrets_hashing as secrets_hashing
+    from roleplay.auth.accounts import Accounts
+    from roleplay.settings import ServeSettings
+    from roleplay.ui.login import login_check
+    from roleplay.ui.page import PAGE_CSS_PATH, build_practice_page
+
+    monkeypatch.setattr(secrets_hashing, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    practice, review, imports = make_services(tmp_path)
+    accounts = Accounts.of(practice.store)
+    for name, role in (("ana", "trainee"), ("bea", "trainee"), ("tere", "trainer")):
+        accounts.add_user(name, role, PASSWORD)
+    ids = import_calls(imports, "ana", upload("ana.txt", CALL_ES)) + import_calls(
+        imports, "bea", upload("b.txt", CALL_EN)
+    )
+    demo = build_practice_page(practice, ServeSettings(queue_concurrency=4), viewer_of=accounts.principal_for_name)
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True,
+                ssr_mode=False, css_paths=PAGE_CSS_PATH, auth=login_check(accounts))  # fmt: skip
+    try:
+        yield demo.local_url, review, ids
+    finally:
+        demo.close()
+
+
+def client_as(url: str, name: str) -> Any:
+    from gradio_client import Client
+
+    return Client(url, auth=(name, PASSWORD), verbose=False)
+
+
+def stored_state(review: ReviewService, ids: list[str]) -> tuple[int, int]:
+    """(labels, grades) stored for the sessions."""
+    store = review.practice.store
+    return sum(map(len, store.labels(ids).values())), len(store.latest_grades(ids))
+
+
+@pytest.mark.timeout(120)
+def test_gradio_every_review_endpoint_refuses_a_trainee(
+    served_review: tuple[str, ReviewService, list[str]], tmp_path: Path
+) -> None:
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    url, review, ids = served_review
+    ana = client_as(url, "ana")
+    endpoints = set(ana.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert set(REVIEW_CALLS) | {"/review_import", "/review_select"} <= endpoints
+    before = stored_state(review, ids)
+    for sid in ids:  # her own call and bea's: the workspace is for trainers, whoever owns the call
+        for endpoint, args in REVIEW_CALLS.items():
+            result = ana.predict(*[sid if a == "{sid}" else a for a in args], api_name=endpoint)
+            shown = repr(result)
+            assert "Banco Sol" not in shown and "Rosa" not in shown and "<mark>" not in shown, endpoint
+            if endpoint.startswith("/review_export"):
+                assert result is None, endpoint
+            else:
+                assert REFUSED_EN in shown, endpoint
+    with pytest.raises(AppError):  # a row click called by name has no row: a generic error, nothing shown
+        ana.predict("P1", api_name="/review_select")
+    call_file = tmp_path / "call.txt"
+    call_file.write_text(CALL_EN, encoding="utf-8")
+    assert REFUSED_EN in ana.predict([handle_file(str(call_file))], "ana", True, api_name="/review_import")
+    assert stored_state(review, ids) == before
+    assert len(review.rows(TRAINER)) == 2  # nothing imported by the trainee
+
+
+@pytest.mark.timeout(120)
+def test_gradio_a_trainer_filters_opens_highlights_and_saves(
+    served_review: tuple[str, ReviewService, list[str]],
+) -> None:
+    url, review, (ana_call, bea_call) = served_review
+    tere = client_as(url, "tere")
+    table, notice = tere.predict("bea", "", "", "", "", "", "", "", "date", True, api_name="/review_table")
+    assert [row[0] for row in table["data"]] == [bea_call] and not notice
+    tere.predict(ana_call, api_name="/review_regrade")
+    sid, transcript, rationale, *_rest, notice = tere.predict(ana_call, "P1", api_name="/review_open")
+    assert sid == ana_call and "<mark>" in transcript and "P1 · " in rationale
+    saved = tere.predict(ana_call, *[4] * 5, *[2] * 5, [], "clear on the debt", api_name="/review_save")
+    assert "Review saved by tere." in repr(saved)
+    [label] = review.practice.store.labels([ana_call])[ana_call]
+    assert label.reviewer == "tere" and label.scores["S1"] == 2 and label.comment == "clear on the debt"
+    *plots, analytics_notice = tere.predict("", api_name="/review_analytics")
+    assert [plot["value"]["type"] for plot in plots] == ["matplotlib"] * 4 and not analytics_notice

@@ -7,8 +7,8 @@ what it keeps when input is refused, and how it escapes text from the call.
 from __future__ import annotations
 
 import json
-from html import escape
 from collections.abc import AsyncIterator, Sequence
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -460,3 +460,31 @@ async def test_switching_language_redraws_the_indicator_and_the_notice(
     reason = labels().text("end_agreement", language)  # type: ignore[arg-type]
     assert view.notice == labels().text("call_ended", language, reason=reason)  # type: ignore[arg-type]
     assert calls.redraw(LOCAL, None, "es").indicator == ""
+
+
+@pytest.mark.timeout(60)
+def test_retry_reply_through_gradio_client_stores_one_agent_turn(tmp_path: Path) -> None:
+    from gradio_client import Client
+    from served_app import free_port
+
+    from roleplay.settings import ServeSettings
+    from roleplay.ui.page import PAGE_CSS_PATH, build_practice_page
+
+    service = flaky_service(tmp_path, FlakyDebtor(failures=1, partial="Look, I"))
+    demo = build_practice_page(service, ServeSettings(queue_concurrency=2))
+    demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=free_port(), quiet=True,
+                ssr_mode=False, css_paths=PAGE_CSS_PATH)  # fmt: skip
+    try:
+        client = Client(demo.local_url, verbose=False)
+        assert "/retry_reply" in client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+        client.predict(persona_id(service), "en", "training", api_name="/start_call")
+        _chat, _message, _indicator, notice = client.predict("Hello, is that Elena?", "en", api_name="/send")
+        assert "The debtor could not reply" in notice and "Retry reply" in notice
+        chat, message, _indicator, notice = client.predict("en", api_name="/retry_reply")
+        assert chat[-1]["content"][0]["text"] == "I hear you (1) now" and notice == ""
+        assert message["interactive"] is True
+    finally:
+        demo.close()
+    [session] = service.list_sessions(LOCAL)
+    turns = stored_roles(service, session.id)
+    assert turns == [("debtor", "complete"), ("agent", "complete"), ("debtor", "incomplete"), ("debtor", "complete")]

@@ -102,9 +102,11 @@ def _review_form(t: Callable[[str], str]) -> dict[str, Any]:
 
 
 def _wire_table(handlers: ReviewHandlers, viewer_of: ViewerOf, language: Language, parts: dict[str, Any]) -> None:
-    def on_table(*values: Any, request: gr.Request) -> list[Any]:
-        chosen = dict(zip(FILTER_NAMES, values, strict=True))
-        return _table(handlers.table(viewer_of(request), language, chosen))
+    # gradio injects gr.Request only into a named positional parameter, never after *args
+    def on_table(trainee: str, persona: str, lang: str, since: str, until: str, quadrant: str, flag: str,
+                 status: str, sort_by: str, descending: bool, request: gr.Request) -> list[Any]:  # fmt: skip
+        values = [trainee, persona, lang, since, until, quadrant, flag, status, sort_by, descending]
+        return _table(handlers.table(viewer_of(request), language, dict(zip(FILTER_NAMES, values, strict=True))))
 
     outputs = [parts["table"], parts["table_notice"]]
     parts["apply"].click(on_table, parts["filters"], outputs, api_name="review_table")
@@ -116,12 +118,14 @@ def _wire_session(handlers: ReviewHandlers, viewer_of: ViewerOf, language: Langu
         return _panel(handlers.open(viewer_of(request), sid, chosen or None, language))
 
     def on_select(event: gr.SelectData, chosen: str, request: gr.Request) -> list[Any]:
-        row = event.row_value or []
+        row = getattr(event, "row_value", None) or []  # called by name without a click: no row
         return _panel(handlers.open(viewer_of(request), str(row[0]) if row else None, chosen or None, language))
 
-    def on_save(sid: str, *rest: Any, request: gr.Request) -> list[Any]:
-        *values, chosen_flags, text = rest
-        return _panel(handlers.save(viewer_of(request), sid, values, chosen_flags or [], text, language))
+    def on_save(sid: str, p1: float, p2: float, p3: float, p4: float, p5: float, s1: float, s2: float,
+                s3: float, s4: float, s5: float, chosen_flags: list[str] | None, text: str,
+                request: gr.Request) -> list[Any]:  # fmt: skip
+        scores = [p1, p2, p3, p4, p5, s1, s2, s3, s4, s5]  # CRITERION_IDS order
+        return _panel(handlers.save(viewer_of(request), sid, scores, chosen_flags or [], text, language))
 
     async def on_regrade(sid: str, request: gr.Request) -> list[Any]:
         return _panel(await handlers.regrade(viewer_of(request), sid, language))
