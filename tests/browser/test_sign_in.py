@@ -1,6 +1,7 @@
 """Signing in in Chromium: with users in the database the page asks for a login; a trainee who signs
 in gets the practice page and never sees the trainers' Review tab (its label comes from
-prompts/ui/review.yaml). A wrong password stays on the login form. Screenshots go to artifacts/."""
+prompts/ui/review.yaml), and a trainer does. A wrong password stays on the login form. Screenshots go
+to artifacts/."""
 
 from __future__ import annotations
 
@@ -94,7 +95,6 @@ def test_a_wrong_password_stays_on_the_login_form(browser: Any, signed_app_url: 
     page.context.close()
 
 
-@pytest.mark.xfail(strict=False, reason="until the trainers' Review tab is wired into the page")
 def test_a_trainer_signs_in_and_sees_the_review_workspace(browser: Any, signed_app_url: str) -> None:
     page = sign_in(browser, signed_app_url, "tere", PASSWORD)
     page.locator("#start-call").wait_for()
