@@ -216,11 +216,11 @@ def test_a_low_trust_debtor_does_not_reveal_capacity() -> None:
     assert mind.agreement is None
 
 
-def test_an_affordable_proposal_still_needs_trust() -> None:
+def test_an_affordable_proposal_still_needs_trust_and_a_wary_debtor_asks_for_time() -> None:
     persona = job_loss()
     wary = DebtorMind(trust=accept_trust(persona) - 0.2, stress=0.3, stage="debt_stated")
     mind, reaction = respond(wary, persona, heard(Act.PROPOSAL, amounts=[50.0], monthly=True))
-    assert reaction.kind == "vague_refusal" and mind.agreement is None
+    assert reaction == Reaction("asks_for_time", offer=50.0) and mind.agreement is None
 
 
 def test_a_summary_without_agreement_is_corrected() -> None:
@@ -295,6 +295,6 @@ def test_the_partner_speaks_the_personas_own_lines() -> None:
     persona = get_persona("third_party_partner")
     _, asked = play(persona, [heard(Act.VERIFY_IDENTITY)])
     end, handed = play(persona, [heard(Act.IDENTIFY_SELF, Act.VERIFY_IDENTITY)])
-    assert asked[0] == Reaction("disclose", fact_id="callback_time")
-    assert handed[0] == Reaction("disclose", fact_id="daniel_on_the_line")
+    assert asked[0] == Reaction("disclose", fact_id="callback_time", prompted_by="verbatim")
+    assert handed[0] == Reaction("tp_hand_over", fact_id="daniel_on_the_line")
     assert end.speaker == "debtor" and not end.debt_disclosed_to_third_party

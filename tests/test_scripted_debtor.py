@@ -124,7 +124,7 @@ def test_the_debtor_picks_up_with_the_personas_opening_in_the_calls_language(
 
 def test_the_engine_names_itself_and_its_phrase_banks(debtor: ScriptedDebtor) -> None:
     assert debtor.name == "offline"
-    assert debtor.model == "scripted-debtor-en-1+es-1"
+    assert debtor.model == "scripted-debtor-en-2+es-2"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -278,7 +278,7 @@ async def test_the_debtor_never_repeats_its_previous_line(
 def test_every_template_renders_for_every_persona(language: Language) -> None:
     bank = load_phrase_bank(language)
     for persona in personas().values():
-        for reaction in [Reaction("disclose", fact_id=f.id, amount=12.5) for f in persona.hidden_facts]:
+        for reaction in [Reaction("disclose", fact_id=f.id, amount=12.5, offer=40.0) for f in persona.hidden_facts]:
             context = line_context(bank, persona, reaction)
             for situation in SITUATIONS:
                 for style in ("default", *bank.styles):

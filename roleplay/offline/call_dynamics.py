@@ -6,28 +6,36 @@ picks its words from the reaction; the LLM backend uses `call_state` for its liv
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
-from roleplay.acts import HOSTILE_ACTS, Act, ActHit
+from roleplay.acts import HOSTILE_ACTS, Act
 from roleplay.domain import Agreement, HiddenFact, Language, Persona, Turn
-from roleplay.offline.tagger import tag
-from roleplay.protocols import CallState, EndReason, Mood
+from roleplay.offline.call_mind import (
+    DebtorMind,
+    Offer,
+    Prompt,
+    Reaction,
+    ReactionKind,
+    Stage,
+    TurnReading,
+    accept_trust,
+    earned_facts,
+    exploits_softness,
+    pays_money,
+    reveal_trust,
+    within_capacity,
+)
+from roleplay.offline.call_negotiation import answer_amount, confirm_summary, counter_offer, negotiate
+from roleplay.offline.call_reading import proposed_offer, read_turn, wrong_name
+from roleplay.offline.call_third_party import third_party_turn
+from roleplay.protocols import CallState, Mood
 
-Stage = Literal[
-    "third_party", "message_taken", "opening", "identified", "debt_stated", "exploring", "negotiating", "agreed",
-    "closed", "hung_up",
-]  # fmt: skip
-Speaker = Literal["debtor", "third_party"]
-ReactionKind = Literal[
-    "call_over", "confused_meta", "hang_up", "threatened", "hurt_by_blame", "offended", "vague_promise",
-    "accept", "counter_offer", "cannot_pay_now", "vague_refusal", "not_this_way", "disclose", "confirm_close",
-    "agreed_waiting", "no_agreement_yet", "hears_debt", "confirm_identity", "worried_by_consequence",
-    "explains_income", "answers_vague", "feels_heard", "open_to_options", "greeting_response", "closed_answer",
-    "shrugs_off", "deflect", "filler",
-    "tp_who_is_calling", "tp_hand_over", "tp_takes_message", "tp_message_taken", "tp_not_for_me",
+__all__ = [
+    "DebtorMind", "Offer", "Reaction", "ReactionKind", "Stage", "TurnReading", "accept_trust", "advance",
+    "call_state", "counter_offer", "earned_facts", "exploits_softness", "format_money", "initial_mind",
+    "mood_of", "pays_money", "proposed_offer", "read_turn", "replay", "respond", "reveal_trust", "state_of",
+    "within_capacity",
 ]  # fmt: skip
 
 TRUST_DELTAS: dict[Act, float] = {
@@ -64,117 +72,19 @@ STRESS_DELTAS: dict[Act, float] = {
 CLOSED_BY_FACTOR = 1.5  # a hostile act the persona is sensitive to hurts this much more
 CLOSED_BY_PENALTY = -0.08  # a non-hostile act the persona is sensitive to
 SOFTNESS_ACTS = frozenset({Act.PLEADING, Act.LEAVE_DECISION})
-MONTHLY_WORDS = re.compile(
-    r"al mes|mensual|cuotas?|plazos?|a month|per month|monthly|instal?ments?|every month|cada mes", re.IGNORECASE
-)
-MONEY_KINDS = ("instalments", "partial_payment", "full_payment")
-PROMISE_KINDS = ("callback", "dispute_review")
+SUBSTANTIVE_ACTS = frozenset({Act.PROPOSAL, Act.SUMMARY, Act.STATE_DEBT, Act.OPEN_QUESTION})
+GUARDED_BELOW = 0.3  # below this trust the debtor deflects personal questions
+PAYDAY_EASE = 0.1  # when their money comes in is told a little earlier than how much they can pay
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "MXN": "MX$"}
 
 
-@dataclass(frozen=True)
-class Offer:
-    """An agreed or proposed payment: `amount` is monthly when `monthly`; None for a non-money promise."""
-
-    kind: str
-    amount: float | None = None
-    monthly: bool = False
-
-
-@dataclass(frozen=True)
-class Reaction:
-    """What the debtor does next. `amount` is the figure the debtor names (counter-offer, acceptance)."""
-
-    kind: ReactionKind
-    fact_id: str | None = None
-    amount: float | None = None
-    monthly: bool = False
-    offer: float | None = None  # the agent's proposed figure, when reacting to a proposal
-    acknowledge_identity: bool = False  # prefix a short "yes, speaking" before the main line
-
-
-@dataclass(frozen=True)
-class DebtorMind:
-    trust: float
-    stress: float
-    stage: Stage
-    speaker: Speaker = "debtor"
-    hostile_count: int = 0
-    disclosed: tuple[str, ...] = ()
-    agreement: Offer | None = None
-    offers_seen: tuple[float, ...] = ()
-    counter_offered: bool = False
-    ended: bool = False
-    end_reason: EndReason | None = None
-    identity_verified: bool = False
-    debt_stated: bool = False
-    agent_identified: bool = False
-    asked_who_calls: bool = False
-    debt_disclosed_to_third_party: bool = False
-
-
-@dataclass(frozen=True)
-class TurnReading:
-    """What the debtor heard in one agent turn."""
-
-    acts: frozenset[Act]
-    offer_amounts: tuple[float, ...]
-    monthly: bool
-    has_date: bool
-
-
-# --------------------------------------------------------------------------- persona traits
-
-
-def accept_trust(persona: Persona) -> float:
-    """Trust needed to agree to a payment: harder personas need more."""
-    return 0.35 + 0.1 * persona.difficulty
-
-
-def reveal_trust(persona: Persona) -> float:
-    """Trust needed to say what they can really pay."""
-    return accept_trust(persona) - 0.05
-
-
-def exploits_softness(persona: Persona) -> bool:
-    """A strategic non-payer: could pay at once, is not paying, and takes pleading as a way out."""
-    return "strategic" in persona.archetype.lower() or "strategic" in persona.id
+# --------------------------------------------------------------------------- the start
 
 
 def initial_mind(persona: Persona) -> DebtorMind:
     if persona.answered_by_third_party:
         return DebtorMind(trust=persona.initial_trust, stress=0.3, stage="third_party", speaker="third_party")
     return DebtorMind(trust=persona.initial_trust, stress=0.3, stage="opening")
-
-
-# --------------------------------------------------------------------------- reading a turn
-
-
-def read_turn(agent_text: str, language: Language) -> TurnReading:
-    hits = tag(agent_text, language, role="agent")
-    acts = frozenset(hit.act for hit in hits)
-    return TurnReading(
-        acts=acts,
-        offer_amounts=_proposal_amounts(hits),
-        monthly=bool(MONTHLY_WORDS.search(agent_text)),
-        has_date=any(hit.has_date for hit in hits if hit.act == Act.PROPOSAL),
-    )
-
-
-def _proposal_amounts(hits: Sequence[ActHit]) -> tuple[float, ...]:
-    return tuple(amount for hit in hits if hit.act == Act.PROPOSAL for amount in hit.amounts)
-
-
-def proposed_offer(reading: TurnReading, persona: Persona) -> Offer | None:
-    """The payment the agent proposes in this turn, or None if there is no figure."""
-    amounts = [a for a in reading.offer_amounts if a > 0]
-    if not amounts:
-        return None
-    if reading.monthly:
-        return Offer("instalments", min(amounts), monthly=True)
-    amount = max(amounts)
-    kind = "full_payment" if amount >= persona.debt.amount else "partial_payment"
-    return Offer(kind, amount)
 
 
 # --------------------------------------------------------------------------- trust and stress
@@ -241,22 +151,26 @@ def respond(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[D
 
 def debtor_turn(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
     acts = reading.acts
+    if not mind.identity_verified and wrong_name(reading, persona):
+        return mind, Reaction("wrong_name")
     ack = Act.VERIFY_IDENTITY in acts and not mind.identity_verified
     mind = _note_identity_and_debt(mind, acts)
     if mind.agreement is not None:
         return after_agreement(mind, acts)
-    hostile = hostile_reaction(acts)
-    if hostile is not None:
-        return mind, hostile
-    if acts & SOFTNESS_ACTS and (exploits_softness(persona) or Act.LEAVE_DECISION in acts):
-        return mind, Reaction("vague_promise")
-    if Act.PROPOSAL in acts:
+    settled = hostile_reaction(acts) or soft_reaction(persona, acts)
+    if settled is not None:
+        return mind, settled
+    if Act.PROPOSAL in acts and (reading.offer_amounts or "amount" not in reading.asks):
         return negotiate(replace(mind, stage="negotiating"), persona, reading)
+    if Act.SUMMARY in acts:
+        return confirm_summary(replace(mind, stage="negotiating"), persona, reading)
+    answered = answer_question(mind, persona, reading)
+    if answered is not None:
+        return answered
     fact = fact_to_disclose(mind, persona, acts)
     if fact is not None:
-        return replace(mind, disclosed=(*mind.disclosed, fact.id), stage="exploring"), Reaction(
-            "disclose", fact_id=fact.id
-        )
+        disclosed = replace(mind, disclosed=(*mind.disclosed, fact.id), stage="exploring")
+        return disclosed, Reaction("disclose", fact_id=fact.id, prompted_by=prompted_by(acts))
     reaction = plain_reaction(mind, persona, acts, ack)
     return mind, replace(reaction, acknowledge_identity=ack and reaction.kind != "confirm_identity")
 
@@ -285,6 +199,15 @@ def hostile_reaction(acts: frozenset[Act]) -> Reaction | None:
     return None
 
 
+def soft_reaction(persona: Persona, acts: frozenset[Act]) -> Reaction | None:
+    """Pleading or "whenever you can": a promise of nothing; a plea alone leaves them puzzled."""
+    if acts & SOFTNESS_ACTS and (exploits_softness(persona) or Act.LEAVE_DECISION in acts):
+        return Reaction("vague_promise")
+    if Act.PLEADING in acts and not acts & SUBSTANTIVE_ACTS:
+        return Reaction("pleaded_with")
+    return None
+
+
 def after_agreement(mind: DebtorMind, acts: frozenset[Act]) -> tuple[DebtorMind, Reaction]:
     hostile = hostile_reaction(acts)
     if hostile is not None:
@@ -294,81 +217,40 @@ def after_agreement(mind: DebtorMind, acts: frozenset[Act]) -> tuple[DebtorMind,
     return mind, Reaction("agreed_waiting")
 
 
+def answer_question(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction] | None:
+    """ "How much could you pay?" and "when do you get paid?" are answered, or dodged in character."""
+    if "amount" in reading.asks:
+        return answer_amount(replace(mind, stage="negotiating"), persona)
+    if "payday" in reading.asks:
+        told = mind.trust >= reveal_trust(persona) - PAYDAY_EASE
+        return mind, Reaction("explains_income" if told else "deflect")
+    return None
+
+
 def fact_to_disclose(mind: DebtorMind, persona: Persona, acts: frozenset[Act]) -> HiddenFact | None:
     """The first undisclosed fact earned by one of `acts` at the current trust."""
     facts = earned_facts(mind, persona, acts)
     return facts[0] if facts else None
 
 
-# --------------------------------------------------------------------------- negotiation
-
-
-def pays_money(persona: Persona) -> bool:
-    """False for a debtor who only accepts a call-back or a review (e.g. one disputing the amount)."""
-    return any(agreement.kind in MONEY_KINDS for agreement in persona.accepts)
-
-
-def within_capacity(persona: Persona, offer: Offer) -> bool:
-    if offer.amount is None:
-        return True
-    if offer.monthly:
-        return offer.amount <= persona.capacity.monthly
-    return offer.amount <= persona.capacity.lump_sum
-
-
-def negotiate(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
-    offer = proposed_offer(reading, persona)
-    if offer is None:
-        return promise_without_money(mind, persona, reading)
-    mind = replace(mind, offers_seen=(*mind.offers_seen, offer.amount or 0.0))
-    if not pays_money(persona):
-        return mind, Reaction("not_this_way", offer=offer.amount)
-    if within_capacity(persona, offer) and mind.trust >= accept_trust(persona):
-        agreed = replace(mind, agreement=offer, stage="agreed")
-        return agreed, Reaction("accept", amount=offer.amount, monthly=offer.monthly, offer=offer.amount)
-    if within_capacity(persona, offer) or mind.trust < reveal_trust(persona):
-        return mind, Reaction("vague_refusal", offer=offer.amount)
-    return replace(mind, counter_offered=True), counter_offer(persona, offer)
-
-
-def counter_offer(persona: Persona, offer: Offer) -> Reaction:
-    """What they can really pay instead of `offer`."""
-    capacity = persona.capacity
-    if not offer.monthly and capacity.lump_sum > 0:
-        return Reaction("counter_offer", amount=capacity.lump_sum, offer=offer.amount)
-    if capacity.monthly > 0:
-        return Reaction("counter_offer", amount=capacity.monthly, monthly=True, offer=offer.amount)
-    return Reaction("cannot_pay_now", offer=offer.amount)
-
-
-def promise_without_money(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
-    """A proposal with no figure: a call-back or a review is agreed; otherwise they ask what is meant."""
-    kinds = [a.kind for a in persona.accepts if a.kind in PROMISE_KINDS]
-    if kinds and reading.has_date and mind.trust >= reveal_trust(persona):
-        return replace(mind, agreement=Offer(kinds[0]), stage="agreed"), Reaction("accept")
-    if mind.trust >= reveal_trust(persona) and persona.capacity.monthly > 0:
-        monthly = persona.capacity.monthly
-        return replace(mind, counter_offered=True), Reaction("counter_offer", amount=monthly, monthly=True)
-    return mind, Reaction("vague_refusal")
-
-
-# --------------------------------------------------------------------------- everything else
+def prompted_by(acts: frozenset[Act]) -> Prompt:
+    if acts & {Act.EMPATHY, Act.PARAPHRASE}:
+        return "empathy"
+    return "question" if acts & {Act.OPEN_QUESTION, Act.CLOSED_QUESTION} else ""
 
 
 def plain_reaction(mind: DebtorMind, persona: Persona, acts: frozenset[Act], ack: bool) -> Reaction:
-    """The reaction to a turn with no hostility, proposal or disclosure."""
-    if Act.SUMMARY in acts:
-        return Reaction("no_agreement_yet")
+    """The reaction to a turn with no hostility, proposal, question they answer or disclosure."""
     if Act.STATE_DEBT in acts:
         return Reaction("hears_debt")
     if ack:
         return Reaction("confirm_identity")
     if Act.OBJECTIVE_CONSEQUENCE in acts:
         return Reaction("worried_by_consequence")
-    guarded = mind.trust < 0.3
+    guarded = mind.trust < GUARDED_BELOW
     if Act.OPEN_QUESTION in acts:
         return Reaction(_open_answer(mind, persona, guarded))
-    return Reaction(_soft_answer(acts, guarded))
+    return Reaction(_soft_answer(mind, acts, guarded))
 
 
 def _open_answer(mind: DebtorMind, persona: Persona, guarded: bool) -> ReactionKind:
@@ -377,54 +259,18 @@ def _open_answer(mind: DebtorMind, persona: Persona, guarded: bool) -> ReactionK
     return "explains_income" if mind.trust >= reveal_trust(persona) else "answers_vague"
 
 
-def _soft_answer(acts: frozenset[Act], guarded: bool) -> ReactionKind:
+def _soft_answer(mind: DebtorMind, acts: frozenset[Act], guarded: bool) -> ReactionKind:
     if acts & {Act.EMPATHY, Act.PARAPHRASE}:
         return "feels_heard"
     if Act.COLLABORATION in acts:
         return "open_to_options"
+    if Act.IDENTIFY_SELF in acts or (Act.MINIMISING in acts and not mind.debt_stated):
+        return "greeting_response"
     if Act.MINIMISING in acts:
         return "shrugs_off"
     if guarded:
         return "deflect"
-    if Act.IDENTIFY_SELF in acts:
-        return "greeting_response"
     return "closed_answer" if Act.CLOSED_QUESTION in acts else "filler"
-
-
-def third_party_turn(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
-    """The partner answers: hand over to a caller who asks for the debtor and says who they are.
-
-    The persona's facts earned while the partner speaks are the partner's (or, at the hand-over, the
-    debtor's first) words; the default lines are used when the persona has none for the moment."""
-    acts = reading.acts
-    if mind.stage == "message_taken":
-        return mind, Reaction("tp_message_taken")
-    if Act.STATE_DEBT in acts:
-        return replace(mind, debt_disclosed_to_third_party=True, stage="message_taken"), Reaction("tp_takes_message")
-    if Act.VERIFY_IDENTITY in acts and mind.agent_identified:
-        handed = replace(mind, speaker="debtor", stage="identified", identity_verified=True)
-        return _with_fact(handed, earned_facts(mind, persona, acts)[-1:], Reaction("tp_hand_over"))
-    if Act.VERIFY_IDENTITY in acts and mind.asked_who_calls:
-        return replace(mind, stage="message_taken"), Reaction("tp_takes_message")
-    if Act.PROPOSAL in acts or Act.OPEN_QUESTION in acts:
-        return mind, Reaction("tp_not_for_me")
-    asked = replace(mind, asked_who_calls=True)
-    return _with_fact(asked, earned_facts(mind, persona, acts)[:1], Reaction("tp_who_is_calling"))
-
-
-def earned_facts(mind: DebtorMind, persona: Persona, acts: frozenset[Act]) -> list[HiddenFact]:
-    earned = {act.value for act in acts}
-    return [
-        fact
-        for fact in persona.hidden_facts
-        if fact.id not in mind.disclosed and earned & set(fact.earned_by) and mind.trust >= fact.min_trust
-    ]
-
-
-def _with_fact(mind: DebtorMind, facts: list[HiddenFact], default: Reaction) -> tuple[DebtorMind, Reaction]:
-    if not facts:
-        return mind, default
-    return replace(mind, disclosed=(*mind.disclosed, facts[0].id)), Reaction("disclose", fact_id=facts[0].id)
 
 
 # --------------------------------------------------------------------------- replaying a call

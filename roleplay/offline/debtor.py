@@ -20,23 +20,29 @@ from roleplay.domain import LANGUAGES, Language, Persona, Turn
 from roleplay.offline.call_dynamics import Reaction, call_state, format_money, replay
 from roleplay.protocols import CallSetup, CallState
 
-BASE_PLACEHOLDERS = frozenset({"name", "creditor", "amount", "monthly", "lump_sum", "next_income"})
+BASE_PLACEHOLDERS = frozenset({"name", "first_name", "creditor", "amount", "monthly", "lump_sum", "next_income"})
+FACT_SITUATIONS = ("disclose", "disclose_empathy", "disclose_question", "disclose_verbatim", "tp_hand_over_fact")
+FIGURE_SITUATIONS = ("accept_monthly", "accept_lump", "names_capacity_monthly", "names_capacity_lump")
 EXTRA_PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "disclose": frozenset({"fact"}),
-    "accept_monthly": frozenset({"figure"}),
-    "accept_lump": frozenset({"figure"}),
+    **{situation: frozenset({"fact"}) for situation in FACT_SITUATIONS},
+    **{situation: frozenset({"figure"}) for situation in FIGURE_SITUATIONS},
+    "asks_for_time": frozenset({"offered"}),
 }
 SITUATIONS: tuple[str, ...] = (
     "identity_ack", "call_over", "confused_meta", "hang_up", "threatened", "hurt_by_blame", "offended",
     "vague_promise", "accept_monthly", "accept_lump", "accept_promise", "counter_offer_monthly",
-    "counter_offer_lump", "cannot_pay_now", "vague_refusal", "not_this_way", "disclose", "confirm_close",
-    "agreed_waiting", "no_agreement_yet", "hears_debt", "confirm_identity", "worried_by_consequence",
-    "explains_income", "answers_vague", "feels_heard", "open_to_options", "greeting_response", "closed_answer",
-    "shrugs_off", "deflect", "filler", "tp_who_is_calling", "tp_hand_over", "tp_takes_message",
+    "counter_offer_lump", "cannot_pay_now", "vague_refusal", "not_this_way", "asks_callback", "asks_for_time",
+    "disclose", "disclose_empathy", "disclose_question", "disclose_verbatim", "confirm_close", "agreed_waiting",
+    "no_agreement_yet", "hears_debt", "confirm_identity", "wrong_name", "worried_by_consequence",
+    "explains_income", "names_capacity_monthly", "names_capacity_lump", "dodges_amount", "answers_vague",
+    "feels_heard", "open_to_options", "greeting_response", "closed_answer", "shrugs_off", "pleaded_with",
+    "deflect", "filler", "tp_who_is_calling", "tp_hand_over", "tp_hand_over_fact", "tp_takes_message",
     "tp_message_taken", "tp_not_for_me",
 )  # fmt: skip
 MIN_VARIANTS = 3
 Choice = tuple[int, int, int]  # (seed, turn index, shift past a repeated line)
+CallPosition = tuple[int, int, Sequence[str]]  # (seed, turn index, the debtor's earlier lines in the call)
+MIN_OPENER = 8  # shorter fixed openings ("Yes.", "Well...") may recur; longer ones are said once a call
 WORDS_PER_CHUNK = 3
 
 
@@ -137,8 +143,12 @@ def situation_for(reaction: Reaction) -> str:
         if reaction.amount is None:
             return "accept_promise"
         return "accept_monthly" if reaction.monthly else "accept_lump"
-    if reaction.kind == "counter_offer":
-        return "counter_offer_monthly" if reaction.monthly else "counter_offer_lump"
+    if reaction.kind in ("counter_offer", "names_capacity"):
+        return f"{reaction.kind}_{'monthly' if reaction.monthly else 'lump'}"
+    if reaction.kind == "disclose" and reaction.prompted_by:
+        return f"disclose_{reaction.prompted_by}"
+    if reaction.kind == "tp_hand_over" and reaction.fact_id is not None:
+        return "tp_hand_over_fact"
     return reaction.kind
 
 
@@ -151,6 +161,7 @@ def line_context(bank: PhraseBank, persona: Persona, reaction: Reaction) -> dict
 
     context = {
         "name": persona.name,
+        "first_name": persona.name.split()[0],
         "creditor": persona.debt.creditor,
         "amount": money(persona.debt.amount),
         "monthly": money(persona.capacity.monthly),
@@ -161,6 +172,8 @@ def line_context(bank: PhraseBank, persona: Persona, reaction: Reaction) -> dict
         context["fact"] = next(f.text.get(language) for f in persona.hidden_facts if f.id == reaction.fact_id)
     if reaction.amount is not None:
         context["figure"] = money(reaction.amount)
+    if reaction.offer is not None:
+        context["offered"] = money(reaction.offer)
     return context
 
 
@@ -184,23 +197,49 @@ def pick_line(bank: PhraseBank, situation: str, style: str, context: Mapping[str
     return render(lines[index], context, f"{bank.version} situation '{situation}'")
 
 
-def compose_reply(setup: CallSetup, bank: PhraseBank, reaction: Reaction, turn_index: int, avoid: str) -> str:
-    """The debtor's line for `reaction`, never the same as `avoid` (the previous debtor line)."""
+def opener(template: str) -> str:
+    """The fixed words a template starts with ("Look, I'll tell you something."), or the whole line."""
+    return template.split("{", 1)[0].strip()
+
+
+def used_before(template: str, rendered: str, earlier: Sequence[str]) -> bool:
+    """Whether this line, or its opening words, were already said in the call."""
+    start = opener(template)
+    return any(rendered == line or (len(start) >= MIN_OPENER and start in line) for line in earlier)
+
+
+def choose_line(
+    bank: PhraseBank, situation: str, style: str, context: Mapping[str, str], position: CallPosition
+) -> str:
+    """The variant picked by a stable hash, moved on past any whose words were said earlier in the call."""
+    seed, turn_index, earlier = position
+    lines = bank.variants(situation, style)
+    first = stable_index(seed, turn_index, situation, style, size=len(lines))
+    ordered = [lines[(first + step) % len(lines)] for step in range(len(lines))]
+    where = f"{bank.version} situation '{situation}'"
+    rendered = [render(template, context, where) for template in ordered]
+    fresh = [line for template, line in zip(ordered, rendered, strict=True) if not used_before(template, line, earlier)]
+    if fresh:
+        return fresh[0]
+    previous = earlier[-1] if earlier else ""
+    return next((line for line in rendered if line != previous), rendered[0])
+
+
+def compose_reply(
+    setup: CallSetup, bank: PhraseBank, reaction: Reaction, turn_index: int, earlier: Sequence[str]
+) -> str:
+    """The debtor's line for `reaction`: never their previous line, and openers not reused in the call."""
     context = line_context(bank, setup.persona, reaction)
     style = bank.style_of(setup.persona)
-    line = ""
-    for shift in range(MIN_VARIANTS):
-        choice = (setup.seed, turn_index, shift)
-        main = pick_line(bank, situation_for(reaction), style, context, choice)
-        ack = pick_line(bank, "identity_ack", style, context, choice) if reaction.acknowledge_identity else ""
-        line = f"{ack} {main}".strip()
-        if line != avoid:
-            return line
-    return line
+    position = (setup.seed, turn_index, earlier)
+    main = choose_line(bank, situation_for(reaction), style, context, position)
+    if not reaction.acknowledge_identity:
+        return main
+    return f"{choose_line(bank, 'identity_ack', style, context, position)} {main}"
 
 
-def last_debtor_line(history: Sequence[Turn]) -> str:
-    return next((t.text for t in reversed(history) if t.role == "debtor"), "")
+def debtor_lines(history: Sequence[Turn]) -> list[str]:
+    return [t.text for t in history if t.role == "debtor"]
 
 
 def word_chunks(line: str) -> list[str]:
@@ -231,7 +270,7 @@ class ScriptedDebtor:
             raise ValueError("the history has no agent turn to reply to")
         turn_index = sum(1 for t in history if t.role == "agent")
         bank = self.banks[setup.language]
-        return compose_reply(setup, bank, reaction, turn_index, last_debtor_line(history))
+        return compose_reply(setup, bank, reaction, turn_index, debtor_lines(history))
 
     async def stream_reply(self, setup: CallSetup, history: Sequence[Turn]) -> AsyncIterator[str]:
         for chunk in word_chunks(self.reply(setup, history)):
