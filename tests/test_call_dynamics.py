@@ -25,6 +25,7 @@ from roleplay.offline.call_dynamics import (
     proposed_offer,
     respond,
 )
+from roleplay.offline.call_mind import Topic
 
 WARM = (Act.EMPATHY, Act.OPEN_QUESTION)
 
@@ -43,8 +44,22 @@ def answered_by_partner() -> Persona:
     )
 
 
-def heard(*acts: Act, amounts: Iterable[float] = (), monthly: bool = False, has_date: bool = False) -> TurnReading:
-    return TurnReading(acts=frozenset(acts), offer_amounts=tuple(amounts), monthly=monthly, has_date=has_date)
+def heard(
+    *acts: Act,
+    amounts: Iterable[float] = (),
+    monthly: bool = False,
+    has_date: bool = False,
+    summary_amounts: Iterable[float] = (),
+    asks: Iterable[Topic] = (),
+) -> TurnReading:
+    return TurnReading(
+        acts=frozenset(acts),
+        offer_amounts=tuple(amounts),
+        monthly=monthly,
+        has_date=has_date,
+        summary_amounts=tuple(summary_amounts),
+        asks=frozenset(asks),
+    )
 
 
 def play(
@@ -298,3 +313,49 @@ def test_the_partner_speaks_the_personas_own_lines() -> None:
     assert asked[0] == Reaction("disclose", fact_id="callback_time", prompted_by="verbatim")
     assert handed[0] == Reaction("tp_hand_over", fact_id="daniel_on_the_line")
     assert end.speaker == "debtor" and not end.debt_disclosed_to_third_party
+
+
+# --------------------------------------------------------------------------- answering what was said
+
+
+@pytest.mark.parametrize(
+    ("persona_id", "reading", "kind", "agreed", "ended"),
+    [
+        ("cannot_pay_job_loss", heard(Act.SUMMARY, summary_amounts=[60.0], monthly=True), "confirm_close", True, True),
+        (
+            "cannot_pay_job_loss",
+            heard(Act.SUMMARY, summary_amounts=[500.0], monthly=True),
+            "counter_offer",
+            False,
+            False,
+        ),
+        ("cannot_pay_job_loss", heard(Act.SUMMARY), "no_agreement_yet", False, False),
+        ("disputes_amount", heard(Act.PROPOSAL, amounts=[100.0], monthly=True), "counter_offer", False, False),
+        ("bereaved_vulnerable", heard(Act.PROPOSAL, amounts=[20.0], monthly=True), "asks_callback", False, False),
+        ("cannot_pay_job_loss", heard(Act.OPEN_QUESTION, asks=["amount"]), "names_capacity", False, False),
+        ("cannot_pay_job_loss", heard(Act.OPEN_QUESTION, asks=["payday"]), "explains_income", False, False),
+        ("student", heard(Act.PLEADING), "pleaded_with", False, False),
+    ],
+)
+def test_the_debtor_answers_what_the_agent_said(
+    persona_id: str, reading: TurnReading, kind: str, agreed: bool, ended: bool
+) -> None:
+    persona = get_persona(persona_id)
+    mind, reaction = respond(trusting(persona), persona, reading)
+    assert (reaction.kind, mind.agreement is not None, mind.ended) == (kind, agreed, ended)
+
+
+def test_a_figure_the_debtor_named_is_accepted_below_the_usual_trust() -> None:
+    persona = job_loss()
+    named = DebtorMind(trust=accept_trust(persona) - 0.04, stress=0.3, stage="negotiating", counter_offered=True)
+    mind, reaction = respond(named, persona, heard(Act.PROPOSAL, amounts=[60.0], monthly=True))
+    assert reaction.kind == "accept" and mind.agreement == Offer("instalments", 60.0, monthly=True)
+
+
+@pytest.mark.parametrize(("names", "kind"), [(("Lucía",), "wrong_name"), (("Javier Ortega",), "confirm_identity"),
+                                             (("Ortega",), "confirm_identity"), ((), "confirm_identity")])  # fmt: skip
+def test_a_wrong_name_is_corrected(names: tuple[str, ...], kind: str) -> None:
+    persona = job_loss()
+    reading = TurnReading(frozenset({Act.VERIFY_IDENTITY}), (), False, False, names=names)
+    mind, reaction = respond(initial_mind(persona), persona, reading)
+    assert reaction.kind == kind and mind.identity_verified == (kind != "wrong_name")

@@ -359,3 +359,177 @@ async def test_an_eight_turn_call_reads_like_a_phone_call(debtor: ScriptedDebtor
     debtor_lines = [t.text for t in history if t.role == "debtor"]
     assert all(len(line.split()) <= 45 for line in debtor_lines)  # phone-call length
     assert len(set(debtor_lines)) == len(debtor_lines)
+
+
+# --------------------------------------------------------------------------- regressions from played calls
+
+PLAYED: dict[str, dict[Language, list[str]]] = {
+    "target": {
+        "es": [
+            "Buenas tardes, soy Laura, de {creditor}. ¿Hablo con {name}?",
+            "Le llamo por un saldo pendiente de {amount} con {creditor}, con {days} días de retraso.",
+            "Entiendo que no es una situación fácil. ¿Qué ha pasado para que dejara de pagar?",
+            "O sea, que lo que me dice es que ahora va muy justo. ¿Cómo son ahora sus ingresos?",
+            "¿Cuánto podría pagar al mes sin dejar de cubrir lo básico?",
+            "Le propongo pagar {monthly} al mes a partir del día 5. ¿Le viene bien?",
+            "Para confirmar: {monthly} el día 5 de cada mes por transferencia. ¿Es así?",
+        ],
+        "en": [
+            "Good afternoon, this is Laura from {creditor}. Am I speaking with {name}?",
+            "I'm calling about an outstanding balance of {amount} with {creditor}, {days} days overdue.",
+            "I understand this isn't an easy situation. What happened that made you stop paying?",
+            "So what you're saying is that money is very tight right now. How does your income look at the moment?",
+            "How much could you pay each month and still cover the basics?",
+            "I suggest you pay {monthly} per month starting on the 5th. Does that work for you?",
+            "Just to confirm: {monthly} on the 5th of each month by bank transfer. Is that right?",
+        ],
+    },
+    "submissive": {
+        "es": [
+            "Hola, perdone que le moleste, soy de {creditor}.",
+            "Por favor, se lo pido, ayúdeme, que me van a reñir.",
+            "Pague cuando pueda, lo que usted quiera.",
+            "Bueno, lo que usted decida, de verdad.",
+            "Para confirmar: pagará cuando pueda. ¿Es así?",
+        ],
+        "en": [
+            "Hi, sorry to bother you, I'm calling from {creditor}.",
+            "Please, I'm begging you, help me out, I'll get in trouble.",
+            "Pay whenever you can, it's up to you.",
+            "Well, whatever you decide, really.",
+            "Just to confirm: you'll pay whenever you can. Is that right?",
+        ],
+    },
+    "adversarial": {
+        "es": [
+            "Soy de {creditor}. Usted nos debe {amount} y ya está bien.",
+            "La culpa es suya por no pagar, la gente decente paga sus deudas.",
+            "Como no pague hoy, se va a arrepentir.",
+            "Le vamos a embargar la casa y se lo diremos a su jefe.",
+            "Es usted un caradura.",
+            "Como no pague, le vamos a meter en la cárcel.",
+        ],
+        "en": [
+            "I'm from {creditor}. You owe us {amount} and enough is enough.",
+            "It's your fault for not paying, decent people pay their debts.",
+            "If you don't pay today, you'll regret it.",
+            "We'll seize your house and tell your employer.",
+            "You're a freeloader.",
+            "If you don't pay, we'll have you arrested.",
+        ],
+    },
+}
+PAYING = [
+    "angry_defensive", "cannot_pay_job_loss", "cooperative_easy", "student", "strategic_non_payer",
+    "overwhelmed_many_debts", "seriously_ill_vulnerable", "small_business_cashflow", "third_party_partner",
+]  # fmt: skip
+
+
+def played(persona: Persona, language: Language, lines: Sequence[str], seed: int = 0) -> list[Turn]:
+    """A call with the scripted debtor, stopping when the debtor ends it."""
+    debtor, setup = ScriptedDebtor(), CallSetup(persona=persona, language=language, seed=seed)
+    money = {
+        "amount": format_money(persona.debt.amount, persona.debt.currency, language),
+        "monthly": format_money(persona.capacity.monthly, persona.debt.currency, language),
+    }
+    history: list[Turn] = []
+    for line in lines:
+        text = line.format(name=persona.name, creditor=persona.debt.creditor, days=persona.debt.days_overdue, **money)
+        history.append(Turn(role="agent", text=text))
+        history.append(Turn(role="debtor", text=debtor.reply(setup, history)))
+        if debtor.call_state(setup, history).ended:
+            break
+    return history
+
+
+def state(persona: Persona, language: Language, history: Sequence[Turn]) -> tuple[bool, str | None, int]:
+    mind, _ = replay(persona, language, history)
+    return mind.agreement is not None, mind.end_reason, len(mind.disclosed)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona_id", PAYING)
+def test_a_target_call_ends_in_an_agreement_closed_by_the_summary(persona_id: str, language: Language) -> None:
+    persona = get_persona(persona_id)
+    history = played(persona, language, PLAYED["target"][language])
+    agreed, end, disclosed = state(persona, language, history)
+    assert agreed and end == "agreement" and disclosed >= 1
+    assert len(history) == 2 * len(PLAYED["target"][language])  # the summary, and nothing earlier, ends it
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona_id", ["strategic_non_payer", "student", "cannot_pay_job_loss"])
+def test_a_submissive_call_gets_no_agreement(persona_id: str, language: Language) -> None:
+    persona = get_persona(persona_id)
+    agreed, end, _ = state(persona, language, played(persona, language, PLAYED["submissive"][language]))
+    assert not agreed and end is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona_id", ["angry_defensive", "student", "bereaved_vulnerable", "cooperative_easy"])
+def test_an_adversarial_call_is_hung_up_within_the_personas_patience(persona_id: str, language: Language) -> None:
+    persona = get_persona(persona_id)
+    history = played(persona, language, PLAYED["adversarial"][language])
+    agreed, end, _ = state(persona, language, history)
+    assert end == "debtor_hung_up" and not agreed
+    assert len(history) // 2 <= persona.hangup_patience + 2
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_summary_of_an_affordable_plan_the_debtor_named_closes_the_call(language: Language) -> None:
+    """The known bug: "Just to confirm: 120 a month on the 5th" got "Whoa, we haven't talked about that"."""
+    persona = get_persona("angry_defensive")
+    lines = PLAYED["target"][language]
+    history = played(persona, language, [*lines[:5], lines[6]])  # no separate proposal: straight to the summary
+    agreed, end, _ = state(persona, language, history)
+    assert agreed and end == "agreement"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_debtors_own_figure_proposed_back_is_accepted(language: Language) -> None:
+    persona = get_persona("angry_defensive")
+    history = played(persona, language, PLAYED["target"][language][:6])
+    _, reaction = replay(persona, language, history)
+    assert reaction is not None and reaction.kind == "accept"
+    assert format_money(persona.capacity.monthly, persona.debt.currency, language) in history[-1].text
+
+
+WRONG_NAME = {"es": "Hola, ¿hablo con Lucía?", "en": "Hello, am I speaking with Lucía?"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_wrong_name_is_corrected_not_confirmed(language: Language) -> None:
+    persona = get_persona("student")
+    history = played(persona, language, [WRONG_NAME[language]])
+    mind, reaction = replay(persona, language, history)
+    assert reaction == Reaction("wrong_name") and not mind.identity_verified
+    assert "Irene" in history[-1].text and "Lucía" not in history[-1].text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona_id", PAYING)
+def test_openers_are_not_reused_across_the_call(persona_id: str, language: Language) -> None:
+    persona = get_persona(persona_id)
+    lines = [t.text for t in played(persona, language, PLAYED["target"][language]) if t.role == "debtor"]
+    openers = [" ".join(line.split()[:3]) for line in lines]
+    assert len(set(openers)) == len(openers), openers
+
+
+QUESTIONS = {
+    "amount": {"es": "¿Cuánto podría pagar al mes?", "en": "How much could you pay each month?"},
+    "payday": {"es": "¿Cuándo cobra?", "en": "When do you get paid?"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("topic", "answered", "dodged"), [("amount", "names_capacity", "dodges_amount"),
+                                                           ("payday", "explains_income", "deflect")])  # fmt: skip
+def test_questions_are_answered_once_trust_allows_and_dodged_before(
+    topic: str, answered: str, dodged: str, language: Language
+) -> None:
+    persona = get_persona("strategic_non_payer")
+    cold = played(persona, language, [QUESTIONS[topic][language]])
+    warm = played(persona, language, [*PLAYED["target"][language][:4], QUESTIONS[topic][language]])
+    assert replay(persona, language, cold)[1] == Reaction(dodged)  # type: ignore[arg-type]
+    reaction = replay(persona, language, warm)[1]
+    assert reaction is not None and reaction.kind == answered

@@ -42,6 +42,7 @@ SITUATIONS: tuple[str, ...] = (
 MIN_VARIANTS = 3
 Choice = tuple[int, int, int]  # (seed, turn index, shift past a repeated line)
 CallPosition = tuple[int, int, Sequence[str]]  # (seed, turn index, the debtor's earlier lines in the call)
+OPENING_WORDS = 3  # two lines of a call never start with the same three words, while variants last
 MIN_OPENER = 8  # shorter fixed openings ("Yes.", "Well...") may recur; longer ones are said once a call
 WORDS_PER_CHUNK = 3
 
@@ -202,10 +203,15 @@ def opener(template: str) -> str:
     return template.split("{", 1)[0].strip()
 
 
+def first_words(line: str) -> str:
+    return " ".join(line.split()[:OPENING_WORDS]).lower()
+
+
 def used_before(template: str, rendered: str, earlier: Sequence[str]) -> bool:
-    """Whether this line, or its opening words, were already said in the call."""
+    """Whether this line, its fixed opening, or its first words were already said in the call."""
     start = opener(template)
-    return any(rendered == line or (len(start) >= MIN_OPENER and start in line) for line in earlier)
+    said = any(rendered == line or (len(start) >= MIN_OPENER and start in line) for line in earlier)
+    return said or first_words(rendered) in {first_words(line) for line in earlier}
 
 
 def choose_line(
