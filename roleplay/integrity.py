@@ -102,7 +102,17 @@ class CleanText:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_KEPT_AS_SPACE = str.maketrans(dict.fromkeys(KEPT_CONTROLS, " "))
+
+
+def _all_visible(text: str) -> bool:
+    """Fast path: printable text (line breaks and tabs aside) has no Cf or Cc character."""
+    return text.translate(_KEPT_AS_SPACE).isprintable()
+
+
 def strip_hidden(text: str) -> CleanText:
+    if _all_visible(text):
+        return CleanText(text, tuple(range(len(text))), ())
     kept = [(i, c) for i, c in enumerate(text) if not is_hidden(c)]
     hidden = tuple(i for i, c in enumerate(text) if is_hidden(c))
     return CleanText("".join(c for _, c in kept), tuple(i for i, _ in kept), hidden)

@@ -63,7 +63,8 @@ SUPPRESSED_BY: dict[Act, frozenset[Act]] = {
     Act.PROPOSAL: frozenset({Act.STATE_DEBT}),
 }
 NOT_AN_OFFER: frozenset[Act] = frozenset({Act.STATE_DEBT, Act.OBJECTIVE_CONSEQUENCE, Act.SUMMARY, Act.PROPOSAL})
-_ACT_ORDER: dict[Act, int] = {act: i for i, act in enumerate(Act)}
+ALL_ACTS: tuple[Act, ...] = tuple(Act)
+_ACT_ORDER: dict[Act, int] = {act: i for i, act in enumerate(ALL_ACTS)}
 _WORD = re.compile(r"[\w']+")
 _LETTERS = re.compile(r"[a-z]+")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'»”)\]]*(?=\s|$|[¿¡])|\n+")
@@ -177,7 +178,7 @@ def _find_acts(sentence: str, compiled: CompiledLexicon, role: Role) -> dict[Act
     index = compiled.by_role[role]
     starts = index.starts(sentence, [m.start() for m in _LETTERS.finditer(sentence)])
     found: dict[Act, int] = {}
-    for act in [a for a in Act if a in starts or a in index.searched]:
+    for act in [a for a in ALL_ACTS if a in starts or a in index.searched]:
         position = _first_position(act, sentence, starts.get(act, []), index, compiled.negation)
         if position is not None:
             found[act] = position
@@ -232,11 +233,14 @@ def _tag_sentence(text: str, folded: str, span: tuple[int, int], language: Langu
 
 def tag(text: str, language: Language, role: Role = "agent") -> list[ActHit]:
     """Every act in `text` (agent or debtor acts), ordered by position, at most one per act and sentence."""
+    return list(_tagged(text, language, role))
+
+
+@lru_cache(maxsize=8192)
+def _tagged(text: str, language: Language, role: Role) -> tuple[ActHit, ...]:
+    """`tag`, cached: the grader, the integrity check and the trust indicator read the same turns."""
     folded = fold(text)
-    hits: list[ActHit] = []
-    for span in split_sentences(text):
-        hits.extend(_tag_sentence(text, folded, span, language, role))
-    return hits
+    return tuple(hit for span in _sentence_spans(text) for hit in _tag_sentence(text, folded, span, language, role))
 
 
 def acts_in(text: str, language: Language, role: Role = "agent") -> set[Act]:
