@@ -1,6 +1,7 @@
 """The labelled evaluation data in evals/datasets: format, label consistency and coverage.
 
-dev.jsonl is for tuning graders; holdout.jsonl is only for checking that a tuned grader generalises.
+dev.jsonl and holdout.jsonl are tuning sets (holdout.jsonl was used for tuning on 2026-11-23 after a
+first check); blind.jsonl is the held-out set, written independently and never used for tuning.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from roleplay.domain import CRITERION_IDS, FLAG_IDS, LANGUAGES, Transcript
 from roleplay.scoring import summarise
 
 DATASETS = Path(__file__).resolve().parent.parent / "evals" / "datasets"
-FILES = ("dev.jsonl", "holdout.jsonl")
+FILES = ("dev.jsonl", "holdout.jsonl", "blind.jsonl")
 PERSONA_IDS = frozenset(
     {
         "cannot_pay_job_loss",
@@ -88,6 +89,7 @@ def test_flags_are_known_and_unique(name: str, row: Row) -> None:
     [
         ("dev.jsonl", 34, 6, 2, 2, 6),
         ("holdout.jsonl", 14, 3, 1, 1, 3),
+        ("blind.jsonl", 24, 6, 1, 1, 8),
     ],
 )
 def test_coverage_minimums(
@@ -112,7 +114,7 @@ def test_languages_are_roughly_balanced(name: str) -> None:
         assert 0.4 <= counts[language] / len(rows) <= 0.6, counts
 
 
-def test_ids_are_unique_across_both_files() -> None:
+def test_ids_are_unique_across_all_files() -> None:
     ids = [row["id"] for _, row in ROWS]
     assert len(ids) == len(set(ids))
 
@@ -130,11 +132,32 @@ def test_pairs_are_one_spanish_and_one_english_call_with_the_same_labels() -> No
         assert all(m["id"].startswith("dev-") for m in members), pair_id
 
 
-def test_holdout_shares_no_turn_with_dev() -> None:
-    def long_turns(name: str) -> set[str]:
-        return {t["text"] for r in read_rows(name) for t in r["turns"] if len(t["text"]) > 25}
+def long_turns(name: str) -> set[str]:
+    return {t["text"] for r in read_rows(name) for t in r["turns"] if len(t["text"]) > 25}
 
-    assert long_turns("dev.jsonl").isdisjoint(long_turns("holdout.jsonl"))
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("dev.jsonl", "holdout.jsonl"), ("dev.jsonl", "blind.jsonl"), ("holdout.jsonl", "blind.jsonl")],
+)
+def test_files_share_no_long_turn(first: str, second: str) -> None:
+    assert long_turns(first) & long_turns(second) == set()
+
+
+def test_blind_set_is_balanced_by_language_and_quadrant() -> None:
+    cells = Counter((r["language"], r["labels"]["quadrant"]) for r in read_rows("blind.jsonl"))
+    assert cells == {(language, q): 3 for language in LANGUAGES for q in QUADRANTS}
+
+
+def test_blind_set_uses_every_persona_and_calls_of_8_to_18_turns() -> None:
+    rows = read_rows("blind.jsonl")
+    assert {r["persona_id"] for r in rows} == PERSONA_IDS
+    assert {r["id"]: len(r["turns"]) for r in rows if not 8 <= len(r["turns"]) <= 18} == {}
+    assert sum(1 for r in rows if r["turns"][0]["role"] == "debtor") >= 4
+
+
+def test_blind_set_has_no_translation_pairs() -> None:
+    assert [r["id"] for r in read_rows("blind.jsonl") if "pair_id" in r] == []
 
 
 @pytest.mark.parametrize("name", FILES)
