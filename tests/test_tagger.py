@@ -477,6 +477,74 @@ NEGATIVE: list[tuple[str, Act, str]] = [
     ("es", A.EMPATHY, "Perdone, lo siento por las molestias."),
 ]
 
+# Meaning families broadened in the generalisation round: fresh sentences, none from a dataset.
+FAMILIES: list[tuple[str, Act, str]] = [
+    # intimidation by implication: who will be sent, what will follow the person
+    ("en", A.THREAT, "The recovery team will be sent round if nothing comes in."),
+    ("en", A.THREAT, "We'll have somebody over to your house to sort this out."),
+    ("en", A.THREAT, "Believe me, this debt will follow you for years."),
+    ("en", A.THREAT, "Carry on like this and you'll end up in court."),
+    ("es", A.THREAT, "Esta deuda le va a perseguir toda la vida."),
+    ("es", A.THREAT, "Si sigue así acabará en los juzgados."),
+    ("es", A.THREAT, "No me provoque, que no le conviene."),
+    ("en", A.ILLEGAL_THREAT, "Keep ignoring us and we'll be sending the bailiffs."),
+    ("en", A.ILLEGAL_THREAT, "We can have your van seized by Friday."),
+    ("en", A.ILLEGAL_THREAT, "Your colleagues are going to hear about this."),
+    ("es", A.ILLEGAL_THREAT, "Le enviamos a un cobrador a su casa el lunes."),
+    ("es", A.ILLEGAL_THREAT, "Vamos a precintar sus bienes si no paga."),
+    ("es", A.ILLEGAL_THREAT, "Haremos que le retiren el coche."),
+    ("es", A.ILLEGAL_THREAT, "Esta misma semana procedemos a embargarle."),
+    ("es", A.ILLEGAL_THREAT, "Al final lo sabrán todos sus vecinos."),
+    # posing as an authority
+    ("en", A.FALSE_REPRESENTATION, "I'm ringing from the high court enforcement unit."),
+    ("en", A.FALSE_REPRESENTATION, "This is Dave, with the sheriff's office."),
+    ("es", A.FALSE_REPRESENTATION, "Le llamo de la oficina de embargos, por su expediente."),
+    # moralising in general terms
+    ("en", A.MORALISING, "We all have to pay our way, you know."),
+    ("es", A.MORALISING, "Cada uno tiene que responder de lo suyo."),
+    # pleading
+    ("en", A.PLEADING, "Could you at least send a little?"),
+    ("en", A.PLEADING, "Please, that would really help me today."),
+    ("es", A.PLEADING, "Porfa, págueme algo."),
+    ("es", A.PLEADING, "Al menos una parte, que me ayudaría mucho."),
+    # leaving the decision to the client
+    ("en", A.LEAVE_DECISION, "Ring us once you've got the money together."),
+    ("en", A.LEAVE_DECISION, "There's no need to pay at the moment."),
+    ("en", A.LEAVE_DECISION, "Just let me know when you're ready."),
+    ("es", A.LEAVE_DECISION, "Hágalo cuando lo considere oportuno."),
+    ("es", A.LEAVE_DECISION, "Pues nada, ya me comentará."),
+    ("es", A.LEAVE_DECISION, "No es necesario pagar ahora."),
+    ("es", A.LEAVE_DECISION, "Lo aplazamos para más adelante."),
+    # playing the debt down
+    ("en", A.MINIMISING, "It's nothing too serious, honestly."),
+    ("es", A.MINIMISING, "Nada importante, de verdad."),
+    # warmth and acknowledgement
+    ("en", A.EMPATHY, "Oh, that sounds pretty grim."),
+    ("en", A.EMPATHY, "You're entitled to feel frustrated about that."),
+    ("en", A.EMPATHY, "No wonder you're behind."),
+    ("en", A.EMPATHY, "That makes perfect sense."),
+    ("es", A.EMPATHY, "Uf, qué mes más malo."),
+    ("es", A.EMPATHY, "Está en su derecho de estar molesta."),
+    ("es", A.EMPATHY, "Es lógico, con dos niños pequeños."),
+    # reflection: the client's words given back after an acknowledgement
+    ("en", A.PARAPHRASE, "Right, so your shifts were cut and the rent went up."),
+    ("en", A.PARAPHRASE, "It sounds like money has been very tight."),
+    ("es", A.PARAPHRASE, "Ya, o sea que el negocio va por temporadas."),
+    ("es", A.PARAPHRASE, "Claro, es final de curso y no hay clases."),
+    # a carer or relative answering
+    ("en", A.WRONG_PERSON, "Hello, I'm Joan, her neighbour."),
+    ("es", A.WRONG_PERSON, "Soy Rosa, su cuidadora."),
+]
+FAMILY_TRAPS: list[tuple[str, Act, str]] = [
+    ("en", A.THREAT, "The team will be in touch by email with the plan."),
+    ("en", A.ILLEGAL_THREAT, "Your employer will not hear anything from us."),
+    ("en", A.PARAPHRASE, "Okay, so let's set up the first payment."),
+    ("en", A.PARAPHRASE, "Right, so to confirm: 50 on the 3rd."),
+    ("es", A.PARAPHRASE, "Vale, entonces quedamos en 40 el día 5."),
+    ("es", A.LEAVE_DECISION, "Le llamo el lunes a las diez para cerrarlo."),
+    ("es", A.MINIMISING, "Tranquilo, lo vamos a resolver."),
+]
+
 
 def _role(act: Act) -> str:
     return "debtor" if act in DEBTOR_ACTS else "agent"
@@ -486,13 +554,13 @@ def _case_id(case: tuple[str, Act, str]) -> str:
     return f"{case[0]}-{case[1].value}-{case[2][:40]}"
 
 
-@pytest.mark.parametrize("case", POSITIVE, ids=_case_id)
+@pytest.mark.parametrize("case", POSITIVE + FAMILIES, ids=_case_id)
 def test_act_found(case: tuple[str, Act, str]) -> None:
     language, act, text = case
     assert act in acts_in(text, language, _role(act))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("case", NEGATIVE, ids=_case_id)
+@pytest.mark.parametrize("case", NEGATIVE + FAMILY_TRAPS, ids=_case_id)
 def test_act_not_found(case: tuple[str, Act, str]) -> None:
     language, act, text = case
     assert act not in acts_in(text, language, _role(act))  # type: ignore[arg-type]
