@@ -30,7 +30,9 @@ FILTER_NAMES = ["trainee", "persona_id", "language", "since", "until", "quadrant
                 "descending"]  # fmt: skip
 QUADRANT_CHOICES = ["", "target", "submissive", "adversarial", "ineffective"]
 STATUS_CHOICES = ["", "ungraded", "pending", "done", "failed", "needs_review"]
-HIGHLIGHT_CHOICES = ["", *CRITERION_IDS, *FLAG_IDS, "grader_manipulation"]
+HIGHLIGHT_CHOICES = [("—", ""), *[(name, name) for name in (*CRITERION_IDS, *FLAG_IDS, "grader_manipulation")]]
+COLUMN_WIDTHS: list[str | int] = ["250px", "80px", "130px", "55px", "90px", "140px", "60px", "90px", "70px",
+                                  "60px", "60px", "110px", "150px", "65px"]  # fmt: skip
 
 
 def _notice(text: str) -> str:
@@ -200,7 +202,7 @@ def build_review_tab(
         filters = _filters(t)
         apply = gr.Button(t("apply"), elem_id="review-apply", variant="primary", size="sm")
         table = gr.Dataframe(interactive=False, wrap=True, elem_id="review-table", show_label=False,
-                             max_height=360)  # fmt: skip
+                             max_height=360, column_widths=COLUMN_WIDTHS)  # fmt: skip
         table_notice = gr.HTML("", elem_id="review-table-notice")
         session = _session_panel(t)
         form = _review_form(t)
