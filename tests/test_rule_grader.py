@@ -335,3 +335,63 @@ async def test_grading_is_deterministic_and_async_matches_sync(language: Languag
 def test_a_call_without_agent_turns_cannot_be_graded(turns: list[Turn]) -> None:
     with pytest.raises(GradingFailed, match="no agent turn"):
         GRADER.grade_transcript(Transcript(id="empty", language="en", turns=turns))
+
+
+# --------------------------------------------------------------------------- generalisation round: aggregate signals
+
+SARCASM = {
+    "en": "Wow, funny how the money never came.",
+    "es": "Vaya sorpresa, mira tú por dónde no llegó el dinero.",
+}
+RIGID = {
+    "en": "No, let's keep it at 150 euros, we can't change that.",
+    "es": "No, lo dejamos en 150 euros, no podemos cambiar eso.",
+}
+BEGGING = {
+    "en": "Please, I'm begging you, it would really help me.",
+    "es": "Por favor, se lo suplico, hágame el favor.",
+}
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_sarcasm_is_cold_not_abuse(language: Language) -> None:
+    graded = grade(with_sentence(GOOD[language], 4, SARCASM[language]), language)
+    assert graded.scores["S1"] == 3
+    assert graded.scores["S4"] == 4
+    assert "abusive_language" not in {f.id for f in graded.flags}
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_refusing_to_move_caps_flexibility(language: Language) -> None:
+    assert grade(GOOD[language], language).scores["S5"] == 5
+    assert grade(with_sentence(GOOD[language], 8, RIGID[language]), language).scores["S5"] == 2
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_begging_for_an_agreement_lowers_persistence(language: Language) -> None:
+    good, begged = grade(GOOD[language], language), grade(with_sentence(GOOD[language], 6, BEGGING[language]), language)
+    assert good.scores["P4"] == begged.scores["P4"] == 5
+    assert begged.scores["P5"] == 3 < good.scores["P5"]
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_courtesy_without_any_coldness_is_full_respect(language: Language) -> None:
+    texts = [GOOD[language][0], GOOD[language][1], GOOD[language][2], NO_DEAL[language]]
+    assert grade(texts, language).scores["S1"] == 5
+
+
+@pytest.mark.parametrize("language", LANGS)
+def test_repeating_every_agent_turn_raises_nothing(language: Language) -> None:
+    padded = [f"{t} {t}" if i % 2 == 0 else t for i, t in enumerate(GOOD[language])]
+    good, longer = grade(GOOD[language], language), grade(padded, language)
+    assert all(longer.scores[c] <= good.scores[c] for c in CRITERION_IDS), (good.scores, longer.scores)
+
+
+@pytest.mark.parametrize(
+    ("language", "birthday"),
+    [("en", "15th of May, '95."), ("es", "El 15 de mayo del 95.")],
+)
+def test_a_date_of_birth_is_not_a_counter_offer(language: Language, birthday: str) -> None:
+    texts = [*GOOD[language][:2], GOOD[language][2], birthday, *GOOD[language][6:]]
+    graded = grade(texts, language)
+    assert graded.scores["S5"] != 2  # no figure from the client: the offer cannot have ignored one

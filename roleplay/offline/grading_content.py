@@ -59,6 +59,7 @@ class GradingCues(_Strict):
     hedge: Regexes = Field(min_length=1, description="the agent is unsure of the facts it states")
     condition: Regexes = Field(min_length=1, description="a consequence tied to a condition: if, once")
     courtesy: Regexes = Field(min_length=1, description="courtesy words")
+    sarcasm: Regexes = Field(min_length=1, description="sarcasm and contempt: colder than correct, not abuse")
     pushback: Regexes = Field(min_length=1, description="debtor objections (debtor turns)")
 
 

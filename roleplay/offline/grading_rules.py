@@ -64,6 +64,11 @@ def _hostile(s: CallSignals) -> list[Quoted]:
     return [*s.of(*HOSTILE), *s.cue("dismissal")]
 
 
+def _cold(s: CallSignals) -> list[Quoted]:
+    """Coldness short of fighting: moralising, brushing the person off, sarcasm."""
+    return [*s.of(Act.MORALISING), *s.cue("dismissal"), *s.cue("sarcasm")]
+
+
 # --------------------------------------------------------------------------- P: hard on the problem
 
 
@@ -112,11 +117,13 @@ def situation_discovery(s: CallSignals, capacity_terms: Sequence[str]) -> Verdic
     capacity = [q for q in open_q + closed_q if _about_capacity(q, capacity_terms)]
     cause_known = bool(s.cue("cause_question")) or s.has(Act.EMPATHY, Act.PARAPHRASE)
     dismissed, fields = s.cue("dismissal"), {"count": str(len(open_q))}
+    asked_turns = len({q.turn for q in open_q})  # turns, not sentences: repeating a question adds nothing
     if not capacity:
         if dismissed:
             return Verdict(1, "dismissed", cite(dismissed), fields)
         return Verdict(2, "closed_only", cite(open_q + closed_q), fields) if open_q or closed_q else Verdict(1, "none")
-    score = 3 + (len(capacity) > 1 or cause_known) + (len(open_q) > 1 and cause_known) - bool(dismissed)
+    several_capacity = len({q.turn for q in capacity}) > 1
+    score = 3 + (several_capacity or cause_known) + (asked_turns > 1 and cause_known) - bool(dismissed)
     reasons = {2: "dismissed", 3: "capacity_only", 4: "open", 5: "thorough"}
     return Verdict(score, reasons[score], cite(capacity + open_q), fields)
 
@@ -163,6 +170,8 @@ def focus_persistence(s: CallSignals, commitment: Verdict) -> Verdict:
     if pleading and commitment.score < 4:
         return Verdict(2, "pleading", cite(pleading))
     steering = s.of(Act.PROPOSAL, Act.SUMMARY, Act.OBJECTIVE_CONSEQUENCE, Act.STATE_DEBT)
+    if commitment.score >= 4 and (leave or pleading):  # a commitment, but begged for or handed back
+        return Verdict(3, "pleading", cite(pleading + leave))
     if commitment.score >= 4:
         held = s.debtor_of(Act.REFUSE) or s.debtor_cue("pushback")
         return Verdict(5, "resolved", cite(steering)) if held else Verdict(4, "kept_focus", cite(steering))
@@ -175,18 +184,16 @@ def focus_persistence(s: CallSignals, commitment: Verdict) -> Verdict:
 
 
 def respect(s: CallSignals) -> Verdict:
+    """Insults and blame are the opposite of respect; threats come close; coldness (moralising,
+    brushing off, sarcasm) is partial. Without any of these, courtesy or warmth anywhere is 5."""
     if insults := s.of(Act.INSULT, Act.BLAME):
         return Verdict(1, "insult", cite(insults))
     if threats := s.of(Act.THREAT, Act.ILLEGAL_THREAT, Act.FALSE_REPRESENTATION):
         return Verdict(2, "blame", cite(threats))
-    cold: list[Quoted] = [*s.of(Act.MORALISING), *s.cue("dismissal")]
-    if cold:
+    if cold := _cold(s):
         return Verdict(3, "cold", cite(cold))
-    warm, courteous = s.of(*WARMTH), bool(s.cue("courtesy"))
-    warm_turns = len({w.turn for w in warm})
-    if warm_turns > 1 or (warm_turns and courteous):
-        return Verdict(5, "warm", cite(warm))
-    return Verdict(4, "correct", cite(warm)) if warm or courteous else Verdict(3, "cold")
+    warm, courteous = s.of(*WARMTH), s.cue("courtesy")
+    return Verdict(5, "warm", cite([*warm, *courteous])) if warm or courteous else Verdict(4, "correct")
 
 
 def active_listening(s: CallSignals) -> Verdict:
@@ -198,7 +205,10 @@ def active_listening(s: CallSignals) -> Verdict:
         verdict = Verdict(5, "consistent", cite(heard))
     else:
         verdict = Verdict(len(turns) + 2, "present" if len(turns) > 1 else "isolated", cite(heard))
-    return _capped(verdict, 2, "undone_by_hostility", hostile) if hostile else verdict
+    if hostile:
+        return _capped(verdict, 2, "undone_by_hostility", hostile)
+    sarcasm = s.cue("sarcasm")
+    return _capped(verdict, 3, "undone_by_hostility", sarcasm) if sarcasm else verdict
 
 
 def collaboration(s: CallSignals) -> Verdict:
@@ -229,18 +239,23 @@ def no_intimidation(s: CallSignals) -> Verdict:
         return Verdict(2, "pressure", cite(pressure))
     if ultimatum := s.cue("pressure"):
         return Verdict(3, "ultimatum", cite(ultimatum))
-    if firm := [*s.cue("rigid"), *s.cue("dismissal")]:
+    if firm := [*s.cue("rigid"), *s.cue("dismissal"), *s.cue("sarcasm")]:
         return Verdict(4, "firm", cite(firm))
     return Verdict(5, "calm", cite(s.of(*WARMTH)))
 
 
 def flexibility(s: CallSignals) -> Verdict:
-    """Offers (and dated call backs) made after the client said what they can pay, or a choice of
-    amounts, adapt; a refused counter-offer or an unchanged offer does not."""
+    """Offers (and dated call backs) made after the client named a figure, or a choice of amounts,
+    adapt; an unchanged offer does not; refusing to move (rigid wording) costs a level."""
+    verdict = _flexibility_level(s)
+    if rigid := s.cue("rigid"):
+        verdict = _capped(verdict, 2, "counter_refused", rigid)
+    return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
+
+
+def _flexibility_level(s: CallSignals) -> Verdict:
     offers = _payment_offers(s)
     callbacks = [c for c in s.cue("callback") if _dated(c, s.language)]
-    if rigid := s.cue("rigid"):
-        return Verdict(1 if s.has(*FIGHTING) else 2, "counter_refused", cite(rigid))
     if not offers:
         if hostile := s.of(*FIGHTING):
             return Verdict(1, "rigid", cite(hostile))
@@ -251,12 +266,10 @@ def flexibility(s: CallSignals) -> Verdict:
     moves: list[Quoted] = [*offers, *callbacks]
     adapted = [m for m in moves if any(r < m.rank for r in s.debtor_offers)]
     if adapted or _offers_choices(offers):
-        verdict = Verdict(5 if s.has(Act.OPEN_QUESTION) else 4, "adapted", cite([*adapted, *offers]))
-    elif any(r > max(x.rank for x in offers) for r in s.debtor_offers):
-        verdict = Verdict(2, "counter_ignored", cite(offers))
-    else:
-        verdict = Verdict(3, "fixed", cite(offers))
-    return _capped(verdict, 2, "undone_by_hostility", s.of(*FIGHTING)) if s.has(*FIGHTING) else verdict
+        return Verdict(5 if s.has(Act.OPEN_QUESTION) else 4, "adapted", cite([*adapted, *offers]))
+    if any(r > max(x.rank for x in offers) for r in s.debtor_offers):
+        return Verdict(2, "counter_ignored", cite(offers))
+    return Verdict(3, "fixed", cite(offers))
 
 
 # --------------------------------------------------------------------------- all ten

@@ -15,7 +15,7 @@ from functools import cache
 from roleplay.acts import DEBTOR_ACTS, Act, ActHit
 from roleplay.domain import Evidence, Language, Transcript, Turn
 from roleplay.offline.grading_content import GradingCues, load_texts
-from roleplay.offline.tagger import extract_amounts, fold, mentions_date, split_sentences, tag
+from roleplay.offline.tagger import extract_amounts, fold, split_sentences, tag
 
 NEGATIVE_ACTS: frozenset[Act] = frozenset(
     {
@@ -72,7 +72,7 @@ class CallSignals:
     agent_turns: int
     agent: tuple[Spotted, ...]
     debtor: tuple[Spotted, ...]
-    debtor_offers: tuple[int, ...]  # ranks of debtor turns naming an amount or a date (capacity, counter-offer)
+    debtor_offers: tuple[int, ...]  # ranks of debtor turns naming an amount (capacity, counter-offer)
     grader_directed: tuple[Spotted, ...]
     cues: dict[str, tuple[CueHit, ...]]  # found in agent turns
     debtor_cues: dict[str, tuple[CueHit, ...]]
@@ -126,8 +126,10 @@ def has_real_content(text: str, hits: Sequence[ActHit]) -> bool:
     return any(_WORD.search(part) for part in kept)
 
 
-def _debtor_offers(turn: Turn, language: Language) -> bool:
-    return bool(extract_amounts(turn.text)) or mentions_date(turn.text, language)
+def _debtor_offers(turn: Turn) -> bool:
+    """The client names a figure (what they can pay, what they earn); a date alone (a birthday, the
+    month they lost their job) says nothing about what they can pay."""
+    return bool(extract_amounts(turn.text))
 
 
 @cache
@@ -176,7 +178,7 @@ def _read_turn(reading: _Reading, index: int, turn: Turn, language: Language) ->
         cues.setdefault(name, []).extend(CueHit(index, rank, q) for q in quotes)
     if turn.role == "debtor":
         reading.debtor += [Spotted(index, rank, h) for h in countable_hits(hits) if h.act in DEBTOR_ACTS]
-        reading.offers += [rank] if _debtor_offers(turn, language) else []
+        reading.offers += [rank] if _debtor_offers(turn) else []
         return
     reading.agent += [Spotted(index, rank, h) for h in countable_hits(hits) if h.act != Act.GRADER_DIRECTED]
     reading.amounts[index] = _turn_amounts(turn.text, _grader_spans(hits))

@@ -281,7 +281,7 @@ def _money_rules() -> _MoneyRules:
     words, months = _merged_money()
     currency = "|".join(f"(?:{p})" for p in words.currency_words)
     numbers = re.compile(
-        r"(?P<pre>[€$£]\s?)?(?<![\w.,/:])"
+        r"(?P<pre>[€$£]\s?)?(?<![\w.,/:])(?!(?<=')\d\d\b)"  # '95: a year
         r"(?P<int>\d{1,3}(?:(?P<sep>[.,\u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*|\d+)"
         r"(?:(?P<dec>[.,])(?P<frac>\d{1,2}))?(?!\d)"
         rf"(?P<post>\s?(?:€|(?:{currency})\b))?"
