@@ -1,6 +1,7 @@
 """How closely the rule grader agrees with the hand labels: per-criterion exact and within-1
-agreement and quadrant accuracy on dev.jsonl (the tuning set) and, once it exists, holdout.jsonl
-(never used for tuning: the check that the rules generalise). Run with -s to see the figures."""
+agreement and quadrant accuracy on dev.jsonl and holdout.jsonl (both tuning sets now) and, once it
+exists, blind.jsonl (the held-out check: only its aggregate figures are read, never its transcripts).
+Run with -s to see the figures."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from roleplay.domain import CRITERION_IDS, Transcript
 from roleplay.offline.grader import RuleGrader
 
 DATASETS = Path(__file__).resolve().parent.parent / "evals" / "datasets"
-# Dev carries the targets (quadrant >= 0.8, every criterion within-1 >= 0.9). The holdout floor is the
-# honest level the rules reach on calls never used for tuning (quadrant 0.44, within-1 >= 0.69 at the
-# last tuning round): it guards against regressions, it is not a target to fit.
+# Dev carries the targets (quadrant >= 0.8, every criterion within-1 >= 0.9). Holdout was demoted to a
+# second tuning set in the generalisation round (quadrant 0.44 -> 0.69, within-1 >= 0.81); its floor
+# guards that work. Blind is the held-out set: its floor is the honest level the general rules reach
+# (quadrant 0.62, within-1 >= 0.75 at the first reading); a guard against regressions, not a target.
 
 
 @dataclass(frozen=True)
@@ -62,4 +64,8 @@ def test_dev_agreement() -> None:
 
 
 def test_holdout_agreement() -> None:
-    _check("holdout", min_quadrant=0.4, min_within_one=0.65)
+    _check("holdout", min_quadrant=0.6, min_within_one=0.8)
+
+
+def test_blind_agreement() -> None:
+    _check("blind", min_quadrant=0.55, min_within_one=0.7)
