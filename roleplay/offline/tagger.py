@@ -158,10 +158,13 @@ def _kept(act: Act, sentence: str, match: re.Match[str] | None, rules: NegationR
     return match is not None and (act not in NEGATABLE_ACTS or not _is_negated(sentence, match.start(), rules))
 
 
-def _first_position(act: Act, sentence: str, starts: list[int], index: ActIndex, rules: NegationRules) -> int | None:
-    """Where the act first occurs (not negated): anchored tries at its indexed starts, then a search."""
+def _first_position(
+    act: Act, sentence: str, starts: list[int], index: ActIndex, rules: NegationRules, search: bool
+) -> int | None:
+    """Where the act first occurs (not negated): anchored tries at its indexed starts, then a search
+    (skipped when `search` is False: none of the searched regexes matches the sentence)."""
     best: int | None = None
-    anchored, searched = index.anchored.get(act), index.searched.get(act)
+    anchored, searched = index.anchored.get(act), index.searched.get(act) if search else None
     if anchored is not None:
         best = next((s for s in starts if _kept(act, sentence, anchored.match(sentence, s), rules)), None)
     if searched is not None:
@@ -178,8 +181,9 @@ def _find_acts(sentence: str, compiled: CompiledLexicon, role: Role) -> dict[Act
     index = compiled.by_role[role]
     starts = index.starts(sentence, [m.start() for m in _LETTERS.finditer(sentence)])
     found: dict[Act, int] = {}
-    for act in [a for a in ALL_ACTS if a in starts or a in index.searched]:
-        position = _first_position(act, sentence, starts.get(act, []), index, compiled.negation)
+    search = index.any_searched.search(sentence) is not None
+    for act in [a for a in ALL_ACTS if a in starts or (search and a in index.searched)]:
+        position = _first_position(act, sentence, starts.get(act, []), index, compiled.negation, search)
         if position is not None:
             found[act] = position
     return found

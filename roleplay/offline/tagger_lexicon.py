@@ -186,6 +186,7 @@ class ActIndex:
     anchored: dict[Act, re.Pattern[str]]
     searched: dict[Act, re.Pattern[str]]
     by_key: dict[str, frozenset[Act]]
+    any_searched: re.Pattern[str]  # every searched regex in one: a sentence it misses skips them all
 
     def starts(self, sentence: str, word_starts: Iterable[int]) -> dict[Act, list[int]]:
         """For every act, the word starts (in order) where one of its literal starts occurs."""
@@ -215,6 +216,7 @@ def build_index(patterns: dict[Act, list[str]]) -> ActIndex:
         {act: alternation(sources) for act, sources in anchored.items()},
         {act: alternation(sources) for act, sources in searched.items()},
         {key: frozenset(acts) for key, acts in by_key.items()},
+        alternation([source for sources in searched.values() for source in sources]),
     )
 
 
