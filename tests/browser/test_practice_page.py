@@ -1,5 +1,7 @@
 """The practice page in Chromium, in each language: switch language, start a call, send three
-messages, see three replies, hang up, see the scorecard (ten criteria, the quadrant chart).
+messages, see three replies, switch language mid-call (the trust indicator follows), hang up, see the
+scorecard (ten criteria, the quadrant chart) and the call in "my sessions" with its status in the
+page language.
 
 A screenshot per language goes to artifacts/ (git-ignored). No request may leave 127.0.0.1.
 """
@@ -33,8 +35,17 @@ LABELS = {
         "start": "Empezar llamada",
         "hang_up": "Colgar",
         "scorecard": "Evaluación de la llamada",
+        "ended": "terminada",
+        "trust": "Confianza del deudor",
     },
-    "en": {"choice": "English", "start": "Start call", "hang_up": "Hang up", "scorecard": "Call scorecard"},
+    "en": {
+        "choice": "English",
+        "start": "Start call",
+        "hang_up": "Hang up",
+        "scorecard": "Call scorecard",
+        "ended": "ended",
+        "trust": "Debtor's trust",
+    },
 }
 OTHER = {"es": "en", "en": "es"}
 
@@ -44,8 +55,14 @@ def _is_local(url: str) -> bool:
 
 
 def _send(page: Any, text: str, replies_before: int) -> None:
-    page.locator("#message textarea").fill(text)
-    page.locator("#message textarea").press("Enter")
+    box = page.locator("#message textarea")
+    box.fill(text)
+    # Gradio re-applies a streamed event's last update when the event completes ("process_completed"),
+    # which empties a box filled in between; a person cannot type that fast, a test can.
+    page.wait_for_timeout(300)
+    if box.input_value() != text:
+        box.fill(text)
+    box.press("Enter")
     page.locator("#chat .bot-row").nth(replies_before).wait_for()
     page.wait_for_function("() => !document.querySelector('#message textarea').disabled")
 
@@ -76,6 +93,10 @@ def test_a_practice_call_in_the_browser(browser: Any, app_url: str, language: st
         assert page.locator("#chat .bot-row").count() == opening + 3
         assert page.locator("#chat .user-row").count() == 3
         assert page.locator("#trust-indicator .rp-bar").is_visible()
+        # switching language mid-call redraws the trust indicator in the other language, and back
+        for shown in (OTHER[language], language):
+            page.locator("#language label", has_text=LABELS[shown]["choice"]).click()
+            page.locator("#trust-indicator", has_text=LABELS[shown]["trust"]).wait_for()
 
         page.locator("#hang-up", has_text=labels["hang_up"]).click()
         page.locator("#scorecard", has_text=labels["scorecard"]).wait_for(timeout=30_000)
@@ -84,11 +105,15 @@ def test_a_practice_call_in_the_browser(browser: Any, app_url: str, language: st
         page.locator("#quadrant-chart img").wait_for()
         page.locator("#criteria-chart img").wait_for()
         assert page.locator("#message textarea").is_disabled()
-        assert page.locator("#my-sessions").get_by_text("ended").count() >= 1
+        assert page.locator("#my-sessions").get_by_text(labels["ended"], exact=True).count() >= 1  # in the language
 
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"practice-{language}.png"), full_page=True)
         assert outside == [], f"requests left 127.0.0.1: {outside}"
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"practice-{language}-failed.png"), full_page=True)
+        raise
     finally:
         context.close()
 
