@@ -342,3 +342,69 @@ def test_gradio_a_trainer_filters_opens_highlights_and_saves(
     assert label.reviewer == "tere" and label.scores["S1"] == 2 and label.comment == "clear on the debt"
     *plots, analytics_notice = tere.predict("", api_name="/review_analytics")
     assert [plot["value"]["type"] for plot in plots] == ["matplotlib"] * 4 and not analytics_notice
+
+
+# --------------------------------------------------------------------------- analytics charts (UI)
+
+
+def scored(owner: str, day: int, score: int, **changes: int) -> Any:
+    from roleplay.scoring import summarise
+    from roleplay.services.analytics import ScoredCall
+
+    given = {c: changes.get(c, score) for c in CRITERION_IDS}
+    return ScoredCall(owner=owner, created_at=datetime(2026, 3, day, tzinfo=UTC), scores=given,
+                      **summarise(given).model_dump())  # fmt: skip
+
+
+TEAM = [scored("ana", 1, 2), scored("ana", 3, 4, S1=1), scored("ana", 5, 3), scored("bea", 2, 5)]
+
+
+@pytest.mark.parametrize(("calls", "panels", "ticks"), [(TEAM, ["ana", "bea"], [1, 2, 3]), (TEAM[3:], ["bea"], [1])])
+def test_progress_chart_has_a_panel_per_trainee_and_a_tick_per_call(
+    calls: list[Any], panels: list[str], ticks: list[int]
+) -> None:
+    from roleplay.services.analytics import progress
+    from roleplay.ui.analytics_charts import progress_chart
+    from roleplay.ui.analytics_view import words_of
+    from roleplay.ui.review_labels import review_texts
+
+    figure = progress_chart(progress(calls), words_of(review_texts(), "en"))
+    assert [axes.get_title(loc="left") for axes in figure.axes] == panels
+    assert [int(t) for t in figure.axes[-1].get_xticks()] == ticks
+    overall = figure.axes[0].lines[0]
+    assert overall.get_label() == "Overall" and len(overall.get_ydata()) == len(ticks)
+
+
+def test_heatmap_and_improvement_charts_show_the_figures() -> None:
+    from roleplay.services.analytics import criterion_heatmap, first_vs_best
+    from roleplay.ui.analytics_charts import heatmap_chart, improvement_chart
+    from roleplay.ui.analytics_view import words_of
+    from roleplay.ui.review_labels import review_texts
+
+    words = words_of(review_texts(), "es")
+    heat = heatmap_chart(criterion_heatmap(TEAM), words).axes[0]
+    assert [t.get_text() for t in heat.get_yticklabels()] == ["ana", "bea"]
+    assert {t.get_text() for t in heat.texts} == {"2.0", "3.0", "5.0"}  # ana's S1 (2, 1, 3), P1 (2, 4, 3), bea's 5
+    assert heat.get_title() == "Media por criterio (equipo)"
+    bars = improvement_chart(first_vs_best(TEAM), words).axes[0]
+    assert bars.get_yticklabels()[0].get_text() == "ana (+1.7)"  # first 2.0, best 3.7
+
+
+@pytest.mark.parametrize(("viewer", "team_notice", "mine_calls"), [(TRAINER, "", 0), (ANA, REFUSED_EN, 1)])
+async def test_analytics_view_team_for_trainers_own_progress_for_everyone(
+    services: tuple[ReviewService, ImportService, list[str]], viewer: Any, team_notice: str, mine_calls: int
+) -> None:
+    from roleplay.ui.analytics_view import AnalyticsHandlers
+
+    review, _imports, (ana_call, bea_call) = services
+    for sid in (ana_call, bea_call):
+        await review.regrade(TRAINER, sid)
+    analytics = AnalyticsHandlers(review)
+    team = analytics.team(viewer, "en")
+    assert team.notice == team_notice
+    assert (team.heatmap is None) == bool(team_notice) and team.calls == (0 if team_notice else 2)
+    mine = analytics.mine(viewer, "en")
+    assert mine.calls == mine_calls and (mine.progress is None) == (mine_calls == 0)
+    assert mine.heatmap is None  # a trainee's own view never shows the team
+    if mine.progress is not None:
+        assert [axes.get_title(loc="left") for axes in mine.progress.axes] == [viewer.name]

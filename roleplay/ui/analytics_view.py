@@ -35,6 +35,11 @@ CHART_WORDS = {
 }
 
 
+def words_of(texts: ReviewTexts, language: Language) -> dict[str, str]:
+    """Every word the analytics charts write, in `language`."""
+    return {word: texts.text(key, language) for word, key in CHART_WORDS.items()}
+
+
 @dataclass(frozen=True)
 class AnalyticsView:
     """The charts (None: not drawn) and a one-line notice."""
@@ -53,7 +58,7 @@ class AnalyticsHandlers:
         self.texts = texts or review_texts()
 
     def words(self, language: Language) -> dict[str, str]:
-        return {word: self.texts.text(key, language) for word, key in CHART_WORDS.items()}
+        return words_of(self.texts, language)
 
     def team(self, viewer: Principal, language: Language, trainee: str | None = None) -> AnalyticsView:
         """Trainers: every chart over the team (or one trainee); a trainee gets the refusal notice only."""
