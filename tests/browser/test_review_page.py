@@ -1,7 +1,8 @@
 """The trainers' Review tab in Chromium: a trainer signs in, opens the tab, filters the table, opens a
 session by clicking its row, highlights a criterion's evidence (a <mark> around the quote), saves a
 review (it is stored with the reviewer) and draws the team's analytics; a screenshot goes to
-artifacts/. A trainee who signs in sees no Review tab, and its endpoints refuse her by name.
+artifacts/. A trainee who signs in sees no Review tab (but her own progress charts), and its
+endpoints refuse her by name.
 
 The calls are imported and graded with the offline grader before the app starts (same database).
 """
@@ -167,6 +168,10 @@ def test_a_trainee_sees_no_review_workspace_and_its_endpoints_refuse_her(browser
     tab = page.get_by_role("tab", name=REVIEW_LABELS["tab"]["en"])
     assert tab.count() == 0 or not tab.first.is_visible()
     assert not page.locator("#review-table").is_visible()
+    page.locator("#my-progress").get_by_text("My progress").click()  # her own progress, under "my sessions"
+    page.locator("#my-progress-refresh").click()
+    page.locator("#my-progress-chart img").wait_for()
+    page.locator("#my-quadrants-chart img").wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-tab-trainee.png"), full_page=True)
     page.context.close()
