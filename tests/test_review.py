@@ -246,8 +246,8 @@ REVIEW_CALLS: dict[str, tuple[object, ...]] = {
     "/review_open": ("{sid}", "P1"),
     "/review_open_by_id": ("{sid}", "P1"),
     "/review_highlight": ("{sid}", "S1"),
-    "/review_save": ("{sid}", *[1] * 10, [], "a trainee's self-review"),
-    "/review_regrade": ("{sid}",),
+    "/review_save": ("{sid}", *[1] * 10, [], "a trainee's self-review", "P1"),
+    "/review_regrade": ("{sid}", "P1"),
     "/review_export_jsonl": (),
     "/review_export_csv": (),
     "/review_analytics": ("",),
@@ -333,11 +333,11 @@ def test_gradio_a_trainer_filters_opens_highlights_and_saves(
     tere = client_as(url, "tere")
     table, notice = tere.predict("bea", "", "", "", "", "", "", "", "date", True, api_name="/review_table")
     assert [row[0] for row in table["data"]] == [bea_call] and not notice
-    tere.predict(ana_call, api_name="/review_regrade")
+    tere.predict(ana_call, "", api_name="/review_regrade")
     sid, transcript, rationale, *_rest, notice = tere.predict(ana_call, "P1", api_name="/review_open")
     assert sid == ana_call and "<mark>" in transcript and "P1 · " in rationale
-    saved = tere.predict(ana_call, *[4] * 5, *[2] * 5, [], "clear on the debt", api_name="/review_save")
-    assert "Review saved by tere." in repr(saved)
+    saved = tere.predict(ana_call, *[4] * 5, *[2] * 5, [], "clear on the debt", "P1", api_name="/review_save")
+    assert "Review saved by tere." in repr(saved) and "<mark>" in saved[1]  # the highlight stays
     [label] = review.practice.store.labels([ana_call])[ana_call]
     assert label.reviewer == "tere" and label.scores["S1"] == 2 and label.comment == "clear on the debt"
     *plots, analytics_notice = tere.predict("", api_name="/review_analytics")

@@ -99,8 +99,10 @@ class ReviewHandlers:
         flags: Sequence[str],
         comment: str,
         language: Language,
+        criterion: str | None = None,
     ) -> ReviewPanel:
-        """Save the ten scores (P1..S5 order), flags and comment as the viewer's label."""
+        """Save the ten scores (P1..S5 order), flags and comment as the viewer's label (the panel keeps
+        `criterion` highlighted)."""
         if not session_id:
             return ReviewPanel(notice=self.texts.text("no_session", language))
         try:
@@ -111,17 +113,19 @@ class ReviewHandlers:
             return ReviewPanel(session_id=session_id, notice=str(exc.errors()[0]["msg"]))
         except PracticeError as exc:
             return ReviewPanel(notice=self._notice(exc, language))
-        panel = self.open(viewer, session_id, None, language)
+        panel = self.open(viewer, session_id, criterion, language)
         return panel.model_copy(update={"notice": self.texts.text("saved", language, reviewer=saved.reviewer)})
 
-    async def regrade(self, viewer: Principal, session_id: str | None, language: Language) -> ReviewPanel:
+    async def regrade(
+        self, viewer: Principal, session_id: str | None, language: Language, criterion: str | None = None
+    ) -> ReviewPanel:
         if not session_id:
             return ReviewPanel(notice=self.texts.text("no_session", language))
         try:
             view = await self.review.regrade(viewer, session_id)
         except PracticeError as exc:
             return ReviewPanel(notice=self._notice(exc, language))
-        panel = self.open(viewer, session_id, None, language)
+        panel = self.open(viewer, session_id, criterion, language)
         return panel.model_copy(update={"notice": self.texts.text("regraded", language, status=view.status)})
 
     async def import_files(

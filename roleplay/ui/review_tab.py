@@ -124,22 +124,23 @@ def _wire_session(handlers: ReviewHandlers, viewer_of: ViewerOf, language: Langu
         return _panel(handlers.open(viewer_of(request), str(row[0]) if row else None, chosen or None, language))
 
     def on_save(sid: str, p1: float, p2: float, p3: float, p4: float, p5: float, s1: float, s2: float,
-                s3: float, s4: float, s5: float, chosen_flags: list[str] | None, text: str,
+                s3: float, s4: float, s5: float, chosen_flags: list[str] | None, text: str, chosen: str,
                 request: gr.Request) -> list[Any]:  # fmt: skip
         scores = [p1, p2, p3, p4, p5, s1, s2, s3, s4, s5]  # CRITERION_IDS order
-        return _panel(handlers.save(viewer_of(request), sid, scores, chosen_flags or [], text, language))
+        viewer = viewer_of(request)
+        return _panel(handlers.save(viewer, sid, scores, chosen_flags or [], text, language, chosen or None))
 
-    async def on_regrade(sid: str, request: gr.Request) -> list[Any]:
-        return _panel(await handlers.regrade(viewer_of(request), sid, language))
+    async def on_regrade(sid: str, chosen: str, request: gr.Request) -> list[Any]:
+        return _panel(await handlers.regrade(viewer_of(request), sid, language, chosen or None))
 
     sid, criterion, panel, form = parts["session_id"], parts["criterion"], parts["panel"], parts["form"]
     parts["open"].click(on_open, [sid, criterion], panel, api_name="review_open")
     sid.submit(on_open, [sid, criterion], panel, api_name="review_open_by_id")
     criterion.change(on_open, [sid, criterion], panel, api_name="review_highlight")
     parts["table"].select(on_select, [criterion], panel, api_name="review_select")
-    given = [sid, *form["scores"], form["flags"], form["comment"]]
+    given = [sid, *form["scores"], form["flags"], form["comment"], criterion]
     form["save"].click(on_save, given, panel, api_name="review_save")
-    form["regrade"].click(on_regrade, [sid], panel, api_name="review_regrade")
+    form["regrade"].click(on_regrade, [sid, criterion], panel, api_name="review_regrade")
 
 
 def _import_export(handlers: ReviewHandlers, viewer_of: ViewerOf, language: Language) -> None:

@@ -148,6 +148,7 @@ def test_a_trainer_filters_opens_highlights_and_saves_a_review(browser: Any, rev
     page.locator("#review-comment textarea").fill("Clear on the debt; acknowledge the feelings first.")
     page.locator("#review-save").click()
     page.locator("#review-notice", has_text="Review saved by tere.").wait_for()
+    assert page.locator("#review-transcript mark").count() >= 1  # the highlight stays after saving
     page.locator("#review-analytics").get_by_text(REVIEW_LABELS["analytics_title"]["en"]).click()
     page.locator("#analytics-refresh").click()
     page.locator("#analytics-heatmap img").first.wait_for()
