@@ -139,12 +139,13 @@ class Store:
             .scalar_subquery()
         )
         values = {"id": turn_id, "session_id": session_id, "seq": next_seq, "role": role, "text": text}
-        with self._sessions.begin() as db:
-            db.execute(
-                insert(TurnRow).values(**values, status=status, created_at=now, completed_at=_completed_at(status, now))
-            )
-            self._session_row(db, session_id).updated_at = now
-            return StoredTurn.model_validate(db.get_one(TurnRow, turn_id))
+        stamps = {"status": status, "created_at": now, "completed_at": _completed_at(status, now)}
+        adding = insert(TurnRow).values(**values, **stamps)
+        touching = update(SessionRow).where(SessionRow.id == session_id).values(updated_at=now)
+        with self._sessions.begin() as db:  # two statements: the insert returns the row it wrote
+            row = db.execute(adding.returning(*TurnRow.__table__.columns)).one()
+            db.execute(touching)
+            return StoredTurn.model_validate(row._mapping)
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         query = select(TurnRow).where(TurnRow.session_id == session_id).order_by(TurnRow.seq)
