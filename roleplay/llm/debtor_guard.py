@@ -8,6 +8,7 @@ character (lower case; anything not a letter or digit becomes a space), so posit
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -19,11 +20,19 @@ def _phrase(text: str) -> str:
     return " " + " ".join(fold(text).split()) + " "
 
 
+@lru_cache(maxsize=64)
+def _compiled(forbidden: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The folded phrases, shortest first, and every proper prefix of them (built once per phrase set)."""
+    phrases = tuple(sorted({_phrase(p) for p in forbidden if fold(p).strip()}, key=len))
+    return phrases, frozenset(p[:size] for p in phrases for size in range(1, len(p)))
+
+
 class LeakGuard:
     """Feed chunks, emit what is safe. After `leaked` turns True, nothing more is emitted."""
 
     def __init__(self, forbidden: Iterable[str]) -> None:
-        self.phrases = tuple(sorted({_phrase(p) for p in forbidden if fold(p).strip()}, key=len))
+        self.phrases, self._prefixes = _compiled(frozenset(forbidden))
+        self._longest = max((len(p) for p in self.phrases), default=0)
         self.leaked = False
         self._held = ""  # text received but not emitted yet
         self._folded = " "  # fold(" " + everything received), for whole-word matches across chunks
@@ -34,7 +43,7 @@ class LeakGuard:
             return ""
         self._held += chunk
         self._folded += fold(chunk)
-        if any(p in self._folded for p in self.phrases):
+        if self._phrase_in_last(len(chunk)):
             self.leaked = True
             return ""
         keep = self._risky_tail()
@@ -46,18 +55,22 @@ class LeakGuard:
         if self.leaked:
             return ""
         self._folded += " "
-        if any(p in self._folded for p in self.phrases):
+        if self._phrase_in_last(1):
             self.leaked = True
             return ""
         rest, self._held = self._held, ""
         return rest
 
+    def _phrase_in_last(self, added: int) -> bool:
+        """Whether a phrase ends in the last `added` folded characters (the text before was checked)."""
+        window = self._folded[-(added + self._longest) :]
+        return any(p in window for p in self.phrases)
+
     def _risky_tail(self) -> int:
-        """Length of the longest held tail that could still grow into a forbidden phrase."""
-        longest = 0
-        for phrase in self.phrases:
-            for size in range(min(len(phrase) - 1, len(self._folded)), longest, -1):
-                if phrase.startswith(self._folded[-size:]):
-                    longest = size
-                    break
-        return min(longest, len(self._held))
+        """Length of the longest held tail that could still grow into a forbidden phrase (a proper
+        prefix of one; every phrase starts with a space, so only tails starting with one are tried)."""
+        folded = self._folded
+        for size in range(min(self._longest - 1, len(folded)), 0, -1):
+            if folded[-size] == " " and folded[-size:] in self._prefixes:
+                return min(size, len(self._held))
+        return 0
