@@ -216,9 +216,8 @@ class PracticeService:
             seed=seed,
         )
         session = self._store.create_session(new)
-        if opening:
-            self._store.add_turn(session.id, "debtor", opening)
-        return self._view(session)
+        turns = [self._store.add_turn(session.id, "debtor", opening)] if opening else []
+        return self._view(session, turns, fresh=True)
 
     async def send(self, viewer: Principal, session_id: str, text: str) -> AsyncIterator[ReplyChunk | ReplyDone]:
         """Commit the agent's turn, stream the debtor's reply, then commit it (see module docs)."""
@@ -385,9 +384,13 @@ class PracticeService:
             id=session.id, language=parse_language(session.language), persona_id=session.persona_id, turns=turns
         )
 
-    def _view(self, session: StoredSession) -> SessionView:
-        turns = self._store.turns(session.id)
-        grade = self._store.latest_grade(session.id)
+    def _view(
+        self, session: StoredSession, turns: Sequence[StoredTurn] | None = None, *, fresh: bool = False
+    ) -> SessionView:
+        """The session as shown; `fresh` (just created, `turns` given): no grade or usage to read yet."""
+        turns = self._store.turns(session.id) if turns is None else turns
+        grade = None if fresh else self._store.latest_grade(session.id)
+        usage = [] if fresh else self._store.usage(session.id)
         return SessionView(
             id=session.id,
             owner=session.owner,
@@ -402,5 +405,5 @@ class PracticeService:
             grade=grade_view(grade) if grade else None,
             created_at=session.created_at,
             ended_at=session.ended_at,
-            usage=[usage_view(u) for u in self._store.usage(session.id)],
+            usage=[usage_view(u) for u in usage],
         )
