@@ -1,8 +1,8 @@
 """Build the ChatOpenAI of a purpose (debtor or grader) and turn endpoint failures into clear messages.
 
-Models are built per call, inside the running event loop: langchain-openai caches its default async
-HTTP client per process unless the timeout is an (unhashable) `httpx.Timeout`, which we always pass, so
-each model gets a fresh client bound to the loop it is used in.
+Models are built inside the running event loop and reused within it (`build_chat_model`): langchain-openai
+caches its default async HTTP client per process unless the timeout is an (unhashable) `httpx.Timeout`,
+which we always pass, so each loop gets its own model and client, bound to the loop it is used in.
 """
 
 from __future__ import annotations
