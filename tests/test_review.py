@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from review_setup import ANA, BEA, CALL_EN, CALL_ES, TRAINER, import_calls, make_services, upload
 
 from roleplay.auth import LOCAL
@@ -342,6 +343,66 @@ def test_gradio_a_trainer_filters_opens_highlights_and_saves(
     assert label.reviewer == "tere" and label.scores["S1"] == 2 and label.comment == "clear on the debt"
     *plots, analytics_notice = tere.predict("", api_name="/review_analytics")
     assert [plot["value"]["type"] for plot in plots] == ["matplotlib"] * 4 and not analytics_notice
+    table, _notice = tere.predict("bea", "", "", "", "", "", "", "", "date", True, "es", api_name="/review_table")
+    assert table["headers"] == REVIEW_YAML["table_headers"]["es"].split("|")  # the page's language picker
+    *_panel, panel_notice = tere.predict("", "P1", "es", api_name="/review_open")
+    assert panel_notice.endswith(f"{REVIEW_YAML['no_session']['es']}</div>")
+
+
+# --------------------------------------------------------------------------- the Review tab in the page's language
+
+REVIEW_YAML = yaml.safe_load((Path(__file__).parents[1] / "prompts" / "ui" / "review.yaml").read_text("utf-8"))
+RELABELLED_KEYS = [
+    "tab", "filter_trainee", "filter_persona", "filter_language", "filter_since", "filter_until", "filter_quadrant",
+    "filter_flag", "filter_status", "sort_by", "descending", "apply", "session_id", "open", "criterion",
+    "review_flags", "comment", "save", "regrade", "import_title", "import_files", "import_owner", "import_grade",
+    "import_button", "export_title", "export_jsonl", "export_csv", "analytics_title", "analytics_trainee",
+    "analytics_refresh",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_language_picker_relabels_every_word_of_the_review_tab(tmp_path: Path, language: str) -> None:
+    import gradio as gr
+
+    from roleplay.ui.layout import build_layout
+    from roleplay.ui.page import PracticePage
+
+    practice, _review, _imports = make_services(tmp_path)
+    page = PracticePage(practice)
+    with gr.Blocks(analytics_enabled=False) as demo:
+        components = build_layout(page, "en")
+    updates = components.review.relabel(language)  # type: ignore[arg-type]
+    assert [update.get("label", update.get("value")) for update in updates] == [
+        REVIEW_YAML[key][language] for key in RELABELLED_KEYS
+    ]
+    relabel = next(fn for fn in demo.fns.values() if fn.api_name == "review_relabel")
+    assert [block._id for block in relabel.inputs] == [components.language._id]  # it follows the page's picker
+    assert [block._id for block in relabel.outputs] == [block._id for block, _key in components.review.marked]
+    chained = {fn.api_name for fn in demo.fns.values() if fn.trigger_after == relabel._id}
+    assert chained == {"review_table_language", "review_panel_language", "review_analytics_language"}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+async def test_review_handlers_write_the_table_panel_notices_and_charts_in_the_language(
+    services: tuple[ReviewService, ImportService, list[str]], language: Any
+) -> None:
+    from roleplay.ui.analytics_view import AnalyticsHandlers
+    from roleplay.ui.review import ReviewHandlers
+
+    review, _imports, (ana_call, bea_call) = services
+    words = {key: text[language] for key, text in REVIEW_YAML.items() if key != "version"}
+    handlers = ReviewHandlers(review)
+    table = handlers.table(TRAINER, language, {})
+    assert table.headers == words["table_headers"].split("|") and len(table.headers) == len(table.rows[0])
+    assert handlers.table(TRAINER, language, {"since": "yesterday"}).notice == words["bad_date"]
+    assert handlers.table(ANA, language, {}).notice == words["trainers_only"]
+    assert f"{words['agent']}" in handlers.open(TRAINER, ana_call, None, language).transcript
+    assert handlers.open(TRAINER, None, None, language).notice == words["no_session"]
+    for sid in (ana_call, bea_call):
+        await review.regrade(TRAINER, sid)
+    team = AnalyticsHandlers(review).team(TRAINER, language)
+    assert team.heatmap is not None and team.heatmap.axes[0].get_title() == words["heatmap_title"]
 
 
 # --------------------------------------------------------------------------- analytics charts (UI)

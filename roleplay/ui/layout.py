@@ -125,10 +125,10 @@ def build_layout(page: PracticePage, language: Language) -> Components:
             scorecard = _scorecard_column(page, language)
             sessions_title, sessions, refresh = _sessions_block(page, language)
             progress = _progress_block(page, language)
-        review = build_review_tab(page.review, page.viewer, language, visible=False)
+        review = build_review_tab(page.review, page.viewer, language, page_language=choice, visible=False)
     return Components(
         header=header, language=choice, persona=persona, cards=cards, mode=mode, start=start, session=session,
         chatbot=chatbot, indicator=indicator, message=message, send=send, hang_up=hang_up, retry=retry,
         notice=notice, sessions_title=sessions_title, sessions=sessions, refresh=refresh, practice_tab=practice,
-        review_tab=review.tab, **scorecard, **progress,  # type: ignore[arg-type]
+        review_tab=review.tab, review=review, **scorecard, **progress,  # type: ignore[arg-type]
     )  # fmt: skip

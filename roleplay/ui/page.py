@@ -6,7 +6,8 @@ Every event has an explicit api_name, so gradio_client can drive a call by name:
 change_language, redraw_call, select_persona, start_call, send, scorecard, retry_reply,
 scorecard_after_retry, hang_up, grade_again, my_sessions, my_progress, restore, show_review; and the
 trainers' Review tab (roleplay.ui.review_tab, shown to trainers only by show_review) its review_*
-events. Hidden UI is no protection (every event is callable through the client API), so every event
+events, which read the same language picker and follow its changes (review_relabel and its chain).
+Hidden UI is no protection (every event is callable through the client API), so every event
 resolves its viewer from the request itself (`gr.Request.username`, set by the login) and passes it to
 the service, which checks it.
 """
@@ -31,6 +32,7 @@ from roleplay.ui.analytics_view import AnalyticsHandlers, AnalyticsView
 from roleplay.ui.handlers import CallHandlers
 from roleplay.ui.labels import UiLabels
 from roleplay.ui.review import ReviewHandlers
+from roleplay.ui.review_tab import ReviewTab
 from roleplay.ui.scorecard_handler import ScorecardHandler
 from roleplay.ui.views import CallView, RestoredCall, ScorecardView, SessionTable
 
@@ -87,6 +89,7 @@ class Components:
     progress_quadrants: gr.Plot
     practice_tab: gr.Tab
     review_tab: gr.Tab
+    review: ReviewTab  # the Review tab follows the language picker itself (review_relabel and its chain)
 
 
 class PracticePage:

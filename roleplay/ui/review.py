@@ -20,12 +20,9 @@ from roleplay.ui.downloads import download_folder
 from roleplay.ui.review_html import comparison_html, flags_html, rationale_html, transcript_html, usage_html
 from roleplay.ui.review_labels import ReviewTexts, review_texts
 
-TABLE_HEADERS = ["id", "trainee", "persona", "lang", "source", "date", "turns", "status", "overall", "hard",
-                 "soft", "quadrant", "flags", "labels"]  # fmt: skip
-
 
 class ReviewTable(BaseModel):
-    headers: list[str] = TABLE_HEADERS
+    headers: list[str] = []
     rows: list[list[str | int | float | None]] = []
     notice: str = ""
 
@@ -59,8 +56,16 @@ class ReviewHandlers:
     def _notice(self, exc: PracticeError, language: Language) -> str:
         return self.texts.text("trainers_only", language) if isinstance(exc, ReviewDenied) else str(exc)
 
+    def headers(self, language: Language) -> list[str]:
+        """The table's column headers in `language` (one per `table_cells` cell)."""
+        return self.texts.text("table_headers", language).split("|")
+
     def table(self, viewer: Principal, language: Language, filters: dict[str, object]) -> ReviewTable:
-        """The filtered, sorted table; blank filters are ignored."""
+        """The filtered, sorted table (headers in `language`); blank filters are ignored."""
+        table = self._table(viewer, language, filters)
+        return table.model_copy(update={"headers": self.headers(language)})
+
+    def _table(self, viewer: Principal, language: Language, filters: dict[str, object]) -> ReviewTable:
         try:
             raw = {key: value for key, value in filters.items() if value not in (None, "")}
             raw["since"], raw["until"] = _date(str(raw.get("since") or "")), _date(str(raw.get("until") or ""))

@@ -27,6 +27,7 @@ class ReviewTexts(BaseModel):
     sort_by: LocalText
     descending: LocalText
     apply: LocalText
+    table_headers: LocalText
     session_id: LocalText
     open: LocalText
     criterion: LocalText

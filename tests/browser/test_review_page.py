@@ -153,6 +153,13 @@ def test_a_trainer_filters_opens_highlights_and_saves_a_review(browser: Any, rev
     page.locator("#analytics-refresh").click()
     page.locator("#analytics-heatmap img").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "review-tab-trainer.png"), full_page=True)
+    page.get_by_role("tab", name="Practice").first.click()  # the picker sits in the Practice tab
+    page.locator("#language label", has_text="Español").click()  # the page's picker relabels the Review tab too
+    page.get_by_role("tab", name=REVIEW_LABELS["tab"]["es"]).click()
+    page.locator("#review-apply", has_text=REVIEW_LABELS["apply"]["es"]).wait_for()
+    page.locator("#review-table th", has_text=REVIEW_LABELS["table_headers"]["es"].split("|")[1]).first.wait_for()
+    assert page.get_by_role("tab", name=REVIEW_LABELS["tab"]["es"]).is_visible()
+    page.screenshot(path=str(ARTIFACTS / "review-tab-trainer-es.png"), full_page=True)
     page.context.close()
 
     [label] = open_store(review_app.db).labels([review_app.ana_call])[review_app.ana_call]
