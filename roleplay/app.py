@@ -4,7 +4,7 @@ When any user account exists the page asks for a sign-in and the API for a beare
 user it runs in local single-user mode and refuses a non-loopback host (roleplay.auth.local_mode).
 
 Module-level imports stay light (the CLI imports `create_app` lazily); gradio is imported only
-inside `create_app`, after analytics and telemetry are switched off.
+by roleplay.ui (through `create_app`), after analytics and telemetry are switched off.
 
 Run it with: uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 """
@@ -31,36 +31,13 @@ def create_app(settings: ServeSettings) -> FastAPI:
     Raises roleplay.auth.local_mode.LocalModeExposed for a non-loopback host without users.
     """
     _quiet_gradio()
-    import gradio as gr
-
     from roleplay.api import create_api
     from roleplay.auth.accounts import Accounts
     from roleplay.auth.local_mode import refuse_exposed_local_mode
     from roleplay.services.factory import build_practice_service
-    from roleplay.ui.login import login_check, login_message_html
-    from roleplay.ui.page import PAGE_CSS_PATH, build_practice_page
+    from roleplay.ui.mount import mount_practice_page
 
     service = build_practice_service(settings.db, settings.backend)
     accounts = Accounts.of(service.store)
     refuse_exposed_local_mode(accounts, settings.host)
-    app = create_api(service, accounts)
-    page = build_practice_page(service, settings, viewer_of=accounts.principal_for_name)
-    signed_in = not accounts.local_mode()  # users added while serving take effect on restart
-    mounted: FastAPI = gr.mount_gradio_app(
-        app,
-        page,
-        path="/",
-        auth=login_check(accounts) if signed_in else None,
-        auth_message=login_message_html() if signed_in else None,
-        server_name=settings.host,
-        server_port=settings.port,
-        footer_links=["api", "settings"],
-        ssr_mode=False,
-        css_paths=PAGE_CSS_PATH,
-        enable_monitoring=False,
-        pwa=False,
-        mcp_server=False,
-        show_error=False,  # an unexpected error shows a generic message, never its text or a trace
-        max_file_size=settings.max_upload_mb * 1_000_000,
-    )
-    return mounted
+    return mount_practice_page(create_api(service, accounts), service, accounts, settings)
