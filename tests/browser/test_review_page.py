@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
@@ -28,7 +29,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 REVIEW_LABELS = yaml.safe_load((ROOT / "prompts" / "ui" / "review.yaml").read_text(encoding="utf-8"))
 PASSWORD = "a long enough password"
-STEP_TIMEOUT_MS = 15_000
 CALL_ES = (
     "Agente: Buenos días, ¿hablo con Rosa Pérez? Soy Ana, de Banco Sol.\n"
     "Deudor: Sí, soy yo. ¿Qué quiere?\n"
@@ -105,18 +105,6 @@ def review_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReviewApp]:
     thread.join(timeout=10)
 
 
-def sign_in(browser: Any, url: str, name: str) -> Any:
-    page = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="en").new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    page.goto(url)
-    page.locator("input[type=password]").wait_for()
-    page.locator("input:not([type=password])").first.fill(name)
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.locator("input[type=password]").press("Enter")
-    page.locator("#start-call").wait_for()
-    return page
-
-
 def table_shows(page: Any, session_id: str) -> bool:
     return bool(page.locator("#review-table span", has_text=session_id).count())
 
@@ -124,7 +112,7 @@ def table_shows(page: Any, session_id: str) -> bool:
 def test_a_trainer_filters_opens_highlights_and_saves_a_review(browser: Any, review_app: ReviewApp) -> None:
     from roleplay.store import open_store
 
-    page = sign_in(browser, review_app.url, "tere")
+    page = sign_in(browser, review_app.url, "tere", PASSWORD, viewport=(1360, 1000))
     page.get_by_role("tab", name=REVIEW_LABELS["tab"]["en"]).click()
     page.locator("#review-table span", has_text=review_app.bea_call).first.wait_for()  # opening the tab fills it
     assert table_shows(page, review_app.ana_call)
@@ -170,7 +158,7 @@ def test_a_trainer_filters_opens_highlights_and_saves_a_review(browser: Any, rev
 def test_a_trainee_sees_no_review_workspace_and_its_endpoints_refuse_her(browser: Any, review_app: ReviewApp) -> None:
     from gradio_client import Client
 
-    page = sign_in(browser, review_app.url, "ana")
+    page = sign_in(browser, review_app.url, "ana", PASSWORD, viewport=(1360, 1000))
     page.locator("#my-sessions").wait_for()
     page.wait_for_timeout(1000)  # the load events (restore, show_review) have run
     tab = page.get_by_role("tab", name=REVIEW_LABELS["tab"]["en"])

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(150)]
 ROLEPLAY = Path(sys.executable).with_name("roleplay")
 PASSWORD = "a long enough password"
-STEP_TIMEOUT_MS = 15_000
 LINES = {
     "ana": "Good morning, this is Ana calling about account ANA-7731. How are you today?",
     "luis": "Hello, Luis here about reference LUIS-4402. Is this a good moment to talk?",
@@ -41,18 +41,6 @@ def two_trainees_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield f"{url}/"
 
 
-def sign_in(browser: Any, url: str, name: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en").new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    page.goto(url)
-    page.locator("input[type=password]").wait_for()
-    page.locator("input:not([type=password])").first.fill(name)
-    page.locator("input[type=password]").fill(PASSWORD)
-    page.locator("input[type=password]").press("Enter")
-    page.locator("#start-call").wait_for()
-    return page
-
-
 def start_and_say(page: Any, persona: str, line: str) -> None:
     page.locator(f"#persona input[value='{persona}']").check()
     page.locator("#start-call").click()
@@ -71,7 +59,7 @@ def shown(page: Any) -> str:
 def test_two_trainees_see_only_their_own_calls_and_a_reload_restores_their_own(
     browser: Any, two_trainees_url: str
 ) -> None:
-    pages = {name: sign_in(browser, two_trainees_url, name) for name in LINES}
+    pages = {name: sign_in(browser, two_trainees_url, name, PASSWORD) for name in LINES}
     try:
         for name, page in pages.items():
             start_and_say(page, PERSONAS[name], LINES[name])

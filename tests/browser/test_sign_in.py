@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 REVIEW_LABELS = Path(__file__).resolve().parents[2] / "prompts" / "ui" / "review.yaml"
 PASSWORD = "a long enough password"
-STEP_TIMEOUT_MS = 15_000
 
 
 def review_tab_label(language: str = "en") -> str:
@@ -59,17 +59,6 @@ def signed_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def sign_in(browser: Any, url: str, name: str, password: str) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en").new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    page.goto(url)
-    page.locator("input[type=password]").wait_for()
-    page.locator("input:not([type=password])").first.fill(name)
-    page.locator("input[type=password]").fill(password)
-    page.locator("input[type=password]").press("Enter")
-    return page
-
-
 def review_tab_shown(page: Any) -> bool:
     label = review_tab_label()
     tab_button = page.get_by_role("tab", name=label)
@@ -77,7 +66,7 @@ def review_tab_shown(page: Any) -> bool:
 
 
 def test_a_trainee_signs_in_and_does_not_see_the_review_workspace(browser: Any, signed_app_url: str) -> None:
-    page = sign_in(browser, signed_app_url, "ana", PASSWORD)
+    page = sign_in(browser, signed_app_url, "ana", PASSWORD, wait_for_page=False)
     page.locator("#start-call").wait_for()
     page.locator("#my-sessions").wait_for()
     page.wait_for_timeout(1000)  # the load event (restore) has run and set per-viewer visibility
@@ -89,14 +78,14 @@ def test_a_trainee_signs_in_and_does_not_see_the_review_workspace(browser: Any, 
 
 
 def test_a_wrong_password_stays_on_the_login_form(browser: Any, signed_app_url: str) -> None:
-    page = sign_in(browser, signed_app_url, "ana", "not the password")
+    page = sign_in(browser, signed_app_url, "ana", "not the password", wait_for_page=False)
     page.get_by_text("Incorrect", exact=False).first.wait_for()
     assert page.locator("#start-call").count() == 0
     page.context.close()
 
 
 def test_a_trainer_signs_in_and_sees_the_review_workspace(browser: Any, signed_app_url: str) -> None:
-    page = sign_in(browser, signed_app_url, "tere", PASSWORD)
+    page = sign_in(browser, signed_app_url, "tere", PASSWORD, wait_for_page=False)
     page.locator("#start-call").wait_for()
     page.locator("#my-sessions").wait_for()
     page.wait_for_timeout(1000)  # the load event (restore) has run and set per-viewer visibility
