@@ -6,12 +6,13 @@ A broken file is a `ContentError` naming the file and the key, never a bare trac
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from roleplay.domain import Persona, Rubric
 
@@ -20,6 +21,19 @@ M = TypeVar("M", bound=BaseModel)
 
 class ContentError(Exception):
     """A content file is missing, unreadable or does not match its schema."""
+
+
+def check_regex(pattern: str) -> str:
+    """A pattern in a content file must compile; the validation error names the pattern."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(check_regex)]
+"""A regular expression read from a content file (checked when the file is loaded)."""
 
 
 def prompts_dir() -> Path:

@@ -22,12 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from roleplay.acts import Act
-from roleplay.content import load_model, prompts_dir
+from roleplay.content import Regex, load_model, prompts_dir
 from roleplay.domain import Evidence, FlagFinding, Language, LocalText, Transcript, Turn
 from roleplay.evidence import INVISIBLE
 from roleplay.offline.tagger import fold, split_sentences, tag
@@ -37,17 +36,6 @@ KEPT_CONTROLS = frozenset("\n\r\t")
 _SPACE = re.compile(r"\s+")
 _TURN_MARKER = re.compile(r"\[(\s*\d+\s*)\]")
 _ESCAPES = str.maketrans({"<": "‹", ">": "›"})
-
-
-def _check_regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
-    return pattern
-
-
-Regex = Annotated[str, AfterValidator(_check_regex)]
 
 
 class IntegrityRules(BaseModel):

@@ -3,15 +3,13 @@ prompts/grader/rule.{es,en}.yaml, validated with extra="forbid" and loaded once 
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from roleplay.content import ContentError, load_model, prompts_dir
+from roleplay.content import ContentError, Regex, load_model, prompts_dir
 from roleplay.domain import CRITERION_IDS, FLAG_IDS, CriterionId, FlagId, IntegrityFlagId, Language
 
 
@@ -34,16 +32,7 @@ class FlagTexts(_Strict):
     example: str = Field(min_length=1)
 
 
-def _compiles(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
-    return patterns
-
-
-Regexes = Annotated[list[str], AfterValidator(_compiles)]
+Regexes = list[Regex]
 
 
 class GradingCues(_Strict):

@@ -19,7 +19,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from roleplay.acts import AGENT_ACTS, DEBTOR_ACTS, Act
-from roleplay.content import load_model, prompts_dir
+from roleplay.content import check_regex, load_model, prompts_dir
 from roleplay.domain import LANGUAGES, Language, Role
 
 PLACEHOLDERS = ("MONTH", "WEEKDAY")
@@ -31,10 +31,7 @@ def _check_regex(pattern: str) -> str:
     probe = pattern
     for name in PLACEHOLDERS:
         probe = probe.replace(name, "x")
-    try:
-        re.compile(probe)
-    except re.error as exc:
-        raise ValueError(f"invalid regex {pattern!r}: {exc}") from exc
+    check_regex(probe)
     return pattern
 
 
