@@ -8,9 +8,6 @@ in which case they fail.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,14 +16,6 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
-START_TIMEOUT_S = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")
@@ -42,27 +31,11 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The practice app served on 127.0.0.1 at a random port, with its own SQLite file."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    import uvicorn
+    from served_app import served_roleplay
 
-    from roleplay.app import create_app
-    from roleplay.settings import ServeSettings
-
-    port = _free_port()
     db = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.db'}"
-    settings = ServeSettings(host="127.0.0.1", port=port, db=db, backend="offline")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_roleplay(db=db) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,6 @@ The calls are imported and graded with the offline grader before the app starts 
 from __future__ import annotations
 
 import asyncio
-import os
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -80,29 +77,12 @@ def _seed(db: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def review_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReviewApp]:
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    import uvicorn
-    from conftest import _free_port
+    from served_app import served_roleplay
 
-    from roleplay.app import create_app
-    from roleplay.settings import ServeSettings
-
-    port = _free_port()
     db = f"sqlite:///{tmp_path_factory.mktemp('review') / 'review.db'}"
     ana_call, bea_call = _seed(db)
-    settings = ServeSettings(host="127.0.0.1", port=port, db=db, backend="offline")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    yield ReviewApp(f"http://127.0.0.1:{port}/", db, ana_call, bea_call)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_roleplay(db=db) as url:
+        yield ReviewApp(f"{url}/", db, ana_call, bea_call)
 
 
 def table_shows(page: Any, session_id: str) -> bool:

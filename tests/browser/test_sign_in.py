@@ -5,9 +5,6 @@ to artifacts/."""
 
 from __future__ import annotations
 
-import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,33 +27,17 @@ def review_tab_label(language: str = "en") -> str:
 @pytest.fixture(scope="module")
 def signed_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole app on 127.0.0.1 with a trainee (ana) and a trainer (tere) in its database."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-    import uvicorn
-    from conftest import _free_port
+    from served_app import served_roleplay
 
-    from roleplay.app import create_app
     from roleplay.auth.accounts import Accounts
-    from roleplay.settings import ServeSettings
     from roleplay.store import open_store
 
-    port = _free_port()
     db = f"sqlite:///{tmp_path_factory.mktemp('signin') / 'signin.db'}"
     accounts = Accounts.of(open_store(db))
     accounts.add_user("ana", "trainee", PASSWORD)
     accounts.add_user("tere", "trainer", PASSWORD)
-    settings = ServeSettings(host="127.0.0.1", port=port, db=db, backend="offline")
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_roleplay(db=db) as url:
+        yield f"{url}/"
 
 
 def review_tab_shown(page: Any) -> bool:
