@@ -6,7 +6,8 @@
   verified evidence is low-confidence; a compliance flag without a verified quote is not raised.
 - k samples combine by the per-criterion LOW median (`statistics.median_low`: with an even k the
   lower middle score, so a split never rounds a score up); disagreement is max - min per criterion.
-- hard/soft/overall/quadrant come from roleplay.scoring.summarise; any compliance flag fails the call.
+- hard/soft/overall/quadrant and `passed` come from roleplay.scoring.assemble_grade (summarise;
+  any compliance flag fails the call).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from roleplay.domain import (
 )
 from roleplay.evidence import quote_is_verbatim, verify_evidence
 from roleplay.llm.grader_schema import FeedbackClaims, FlagClaim, GraderReply, QuoteClaim
-from roleplay.scoring import summarise
+from roleplay.scoring import assemble_grade
 
 STRENGTHS = 2
 IMPROVEMENTS = 3
@@ -194,19 +195,13 @@ def build_grade(
     labels: GradeLabels,
     usage: TokenUsage | None,
 ) -> Grade:
-    summary = summarise({str(c): s for c, s in combined.scores.items()})
-    return Grade(
+    return assemble_grade(
         id=transcript.id,
         scores=combined.scores,
-        hard=summary.hard,
-        soft=summary.soft,
-        overall=summary.overall,
-        quadrant=summary.quadrant,
         flags=combined.flags,
         criteria=combined.criteria,
         feedback=combined.feedback,
         integrity_flags=integrity_flags,
-        passed=not combined.flags,
         language=transcript.language,
         grader=labels.grader,
         grader_version=labels.grader_version,

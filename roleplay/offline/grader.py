@@ -15,7 +15,7 @@ from roleplay.offline.grading_flags import compliance_flags, integrity_flags
 from roleplay.offline.grading_rules import REASONS, Verdict, judge
 from roleplay.offline.grading_signals import read_signals
 from roleplay.protocols import GradingFailed
-from roleplay.scoring import summarise
+from roleplay.scoring import assemble_grade
 
 
 @cache
@@ -57,20 +57,14 @@ class RuleGrader:
         verdicts = judge(signals, texts.capacity_terms)
         scores = {c: verdicts[c].score for c in CRITERION_IDS}
         flags = compliance_flags(signals, {f: t.note for f, t in texts.flags.items()})
-        summary = summarise({str(c): s for c, s in scores.items()})
-        return Grade(
+        return assemble_grade(
             id=transcript.id,
             scores=scores,
-            hard=summary.hard,
-            soft=summary.soft,
-            overall=summary.overall,
-            quadrant=summary.quadrant,
             flags=flags,
             criteria=criterion_scores(verdicts, texts),
             feedback=build_feedback(scores, flags, texts),
             integrity_flags=integrity_flags(signals, texts.integrity["grader_manipulation"])
             or manipulation_flags(transcript),
-            passed=not flags,
             language=transcript.language,
             grader=self.name,
             grader_version=self.version,
