@@ -14,12 +14,23 @@ from roleplay.protocols import EndReason, Mood
 LANGUAGE_CHOICES: list[tuple[str, Language]] = [("Español", "es"), ("English", "en")]
 
 
-class UiLabels(BaseModel):
-    """One field per label; a missing or unknown key in the file is an error naming it."""
+class LabelSet(BaseModel):
+    """A labels file: one LocalText field per label; a missing or unknown key is an error naming it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: str
+
+    def text(self, key: str, language: Language, **values: object) -> str:
+        """The label `key` in `language`, with `{placeholders}` filled from `values`."""
+        local: LocalText = getattr(self, key)
+        template = local.get(language)
+        return template.format(**values) if values else template
+
+
+class UiLabels(LabelSet):
+    """prompts/ui/labels.yaml: the practice page."""
+
     title: LocalText
     tagline: LocalText
     backend_line: LocalText
@@ -98,12 +109,6 @@ class UiLabels(BaseModel):
     status_ended: LocalText
     my_progress: LocalText
     progress_refresh: LocalText
-
-    def text(self, key: str, language: Language, **values: object) -> str:
-        """The label `key` in `language`, with `{placeholders}` filled from `values`."""
-        local: LocalText = getattr(self, key)
-        template = local.get(language)
-        return template.format(**values) if values else template
 
     def mood_word(self, mood: Mood, language: Language) -> str:
         return self.text(f"mood_{mood}", language)

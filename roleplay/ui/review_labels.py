@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
-
 from roleplay.content import load_model, prompts_dir
-from roleplay.domain import Language, LocalText
+from roleplay.domain import LocalText
+from roleplay.ui.labels import LabelSet
 
 
-class ReviewTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class ReviewTexts(LabelSet):
+    """prompts/ui/review.yaml: the Review tab."""
 
-    version: str
     tab: LocalText
     trainers_only: LocalText
     filter_trainee: LocalText
@@ -66,11 +64,6 @@ class ReviewTexts(BaseModel):
     chart_soft: LocalText
     chart_first: LocalText
     chart_best: LocalText
-
-    def text(self, key: str, language: Language, **values: object) -> str:
-        local: LocalText = getattr(self, key)
-        template = local.get(language)
-        return template.format(**values) if values else template
 
 
 @cache
