@@ -91,7 +91,7 @@ def test_build_chat_model_uses_chat_completions_with_the_purpose_settings(
     assert (built.model_name, built.temperature, built.max_retries) == (model, temperature, 4)
     assert built.use_responses_api is False and built.stream_usage is True and built.streaming is True
     assert built.openai_api_base == "http://127.0.0.1:9/v1"
-    assert isinstance(built.request_timeout, httpx.Timeout)
+    assert isinstance(built.request_timeout, openai.Timeout)
     assert (built.request_timeout.read, built.request_timeout.connect) == (read, 3)
     assert SECRET not in repr(built)
 

@@ -1,7 +1,7 @@
 """Build the ChatOpenAI of a purpose (debtor or grader) and turn endpoint failures into clear messages.
 
 Models are built inside the running event loop and reused within it (`build_chat_model`): langchain-openai
-caches its default async HTTP client per process unless the timeout is an (unhashable) `httpx.Timeout`,
+caches its default async HTTP client per process unless the timeout is an (unhashable) `openai.Timeout`,
 which we always pass, so each loop gets its own model and client, bound to the loop it is used in.
 """
 
@@ -13,7 +13,7 @@ import weakref
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+import httpx2
 import openai
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -86,8 +86,9 @@ def describe_backend(settings: LLMSettings, purpose: Purpose = "debtor") -> str:
     return f"openai · {model_name(settings, purpose)} @ {shown_base_url(settings)}"
 
 
-def _timeout(settings: LLMSettings, purpose: Purpose) -> httpx.Timeout:
-    return httpx.Timeout(
+def _timeout(settings: LLMSettings, purpose: Purpose) -> openai.Timeout:
+    # openai's own Timeout (httpx2's since openai 3.x; httpx.Timeout is refused by httpx2 2.17)
+    return openai.Timeout(
         connect=settings.connect_timeout,
         read=read_timeout(settings, purpose),
         write=WRITE_TIMEOUT_SECONDS,
@@ -160,10 +161,10 @@ def endpoint_failure(exc: BaseException, settings: LLMSettings, purpose: Purpose
         return EndpointUnavailable(f"The connection to the model endpoint {url} failed or broke off.")
     if isinstance(exc, openai.APIStatusError):
         return EndpointUnavailable(_status_message(exc, url, model_name(settings, purpose)))
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx2.TimeoutException):
         return EndpointUnavailable(
             f"The model endpoint {url} did not answer within {read_timeout(settings, purpose):g} s."
         )
-    if isinstance(exc, httpx.TransportError):
+    if isinstance(exc, httpx2.TransportError):
         return EndpointUnavailable(f"The connection to the model endpoint {url} failed or broke off.")
     return None
