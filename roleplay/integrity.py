@@ -27,9 +27,9 @@ from pydantic import BaseModel, ConfigDict
 
 from roleplay.acts import Act
 from roleplay.content import Regex, load_model, prompts_dir
+from roleplay.dialogue.tagger import fold, split_sentences, tag
 from roleplay.domain import Evidence, FlagFinding, Language, LocalText, Transcript, Turn
 from roleplay.evidence import INVISIBLE
-from roleplay.offline.tagger import fold, split_sentences, tag
 
 Span = tuple[int, int]
 KEPT_CONTROLS = frozenset("\n\r\t")

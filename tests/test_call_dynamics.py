@@ -12,8 +12,7 @@ import pytest
 
 from roleplay.acts import Act
 from roleplay.content import get_persona
-from roleplay.domain import Persona
-from roleplay.offline.call_dynamics import (
+from roleplay.dialogue.call_dynamics import (
     DebtorMind,
     Offer,
     Reaction,
@@ -25,7 +24,8 @@ from roleplay.offline.call_dynamics import (
     proposed_offer,
     respond,
 )
-from roleplay.offline.call_mind import Topic
+from roleplay.dialogue.call_mind import Topic
+from roleplay.domain import Persona
 
 WARM = (Act.EMPATHY, Act.OPEN_QUESTION)
 

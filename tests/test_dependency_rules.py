@@ -16,6 +16,7 @@ RULES = {  # library -> the only package folder allowed to import it
     "langchain_core": "llm",
     "langchain_openai": "llm",
     "openai": "llm",
+    "httpx2": "llm",
 }
 
 
@@ -55,7 +56,7 @@ def test_domain_types_import_no_project_module_and_no_io() -> None:
     assert not imported & {"os", "io", "pathlib", "yaml", "json", "sqlite3", "httpx"}
 
 
-@pytest.mark.parametrize("folder", ["offline", "evals"])
+@pytest.mark.parametrize("folder", ["offline", "llm", "dialogue", "evals"])
 def test_engines_graders_and_statistics_never_import_ui_api_cli_or_store(folder: str) -> None:
     for path in (PACKAGE / folder).rglob("*.py"):
         forbidden = {m for m in imported_modules(path) if m.split(".")[:2] in (["roleplay", p] for p in FORBIDDEN)}
@@ -63,3 +64,12 @@ def test_engines_graders_and_statistics_never_import_ui_api_cli_or_store(folder:
 
 
 FORBIDDEN = ("ui", "api", "cli", "store")
+
+
+@pytest.mark.parametrize(
+    ("backend", "other"), [("offline", "llm"), ("llm", "offline"), ("dialogue", "offline"), ("dialogue", "llm")]
+)
+def test_the_two_backends_are_peers_over_the_shared_dialogue_core(backend: str, other: str) -> None:
+    for path in (PACKAGE / backend).rglob("*.py"):
+        wrong = {m for m in imported_modules(path) if m.split(".")[:2] == ["roleplay", other]}
+        assert not wrong, f"{path.relative_to(PACKAGE)} imports {sorted(wrong)}"

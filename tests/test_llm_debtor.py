@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 
 from roleplay import content
 from roleplay.auth import Principal
+from roleplay.dialogue.call_dynamics import format_money
+from roleplay.dialogue.phrase_bank import load_phrase_bank
 from roleplay.domain import Language, Persona, TokenUsage, Turn
 from roleplay.llm.debtor import LLMDebtor, ended_by_debtor, to_messages, trim_conversation
 from roleplay.llm.debtor_guard import LeakGuard
 from roleplay.llm.debtor_prompt import DebtorTemplate, TemplateError, fill, load_template
-from roleplay.offline.call_dynamics import format_money
-from roleplay.offline.debtor import load_phrase_bank
 from roleplay.pricing import estimate_cost
 from roleplay.protocols import CallSetup
 from roleplay.services.practice import BackendUnavailable, PracticeService, ReplyChunk, ReplyDone

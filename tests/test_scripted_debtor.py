@@ -10,17 +10,17 @@ import pytest
 import yaml
 
 from roleplay.content import ContentError, get_persona, load_model, personas, prompts_dir
-from roleplay.domain import LANGUAGES, Language, Persona, Turn
-from roleplay.offline.call_dynamics import Reaction, format_money, replay
-from roleplay.offline.debtor import (
+from roleplay.dialogue.call_dynamics import Reaction, format_money, replay
+from roleplay.dialogue.phrase_bank import (
     SITUATIONS,
     PhraseBank,
     PhraseBankError,
-    ScriptedDebtor,
     line_context,
     load_phrase_bank,
     render,
 )
+from roleplay.domain import LANGUAGES, Language, Persona, Turn
+from roleplay.offline.debtor import ScriptedDebtor
 from roleplay.protocols import CallSetup
 
 # The agent's lines, per language, for the situations the tests need.

@@ -10,8 +10,8 @@ import yaml
 
 from roleplay.acts import AGENT_ACTS, DEBTOR_ACTS, Act
 from roleplay.content import ContentError
-from roleplay.offline.tagger import acts_in, extract_amounts, fold, mentions_date, split_sentences, tag
-from roleplay.offline.tagger_lexicon import (
+from roleplay.dialogue.tagger import acts_in, extract_amounts, fold, mentions_date, split_sentences, tag
+from roleplay.dialogue.tagger_lexicon import (
     act_patterns,
     compiled_lexicon,
     index_keys,

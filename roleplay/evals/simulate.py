@@ -20,8 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roleplay.content import ContentError, load_model, prompts_dir
+from roleplay.dialogue.call_dynamics import format_money
 from roleplay.domain import Language, Persona, Quadrant, Transcript, Turn
-from roleplay.offline.call_dynamics import format_money
 from roleplay.protocols import CallSetup, DebtorEngine
 
 AgentStyle = Literal["target", "submissive", "adversarial", "ineffective"]

@@ -1,9 +1,9 @@
 """LLMDebtor: the `openai` backend's DebtorEngine. A ChatOpenAI plays the persona; the live trust
-indicator comes from the offline tagger (no extra model call per turn).
+indicator comes from the shared tagger (roleplay.dialogue) (no extra model call per turn).
 
 Each reply streams through a LeakGuard. If the canary or a break-character phrase appears, the shown
 part is retracted (`Retract`) and the reply is generated once more; if that leaks too, an in-character
-line from the offline phrase bank replaces it. The tokens of every attempt are reported once, as a
+line from the shared phrase bank (roleplay.dialogue) replaces it. The tokens of every attempt are reported once, as a
 `TokenUsage` after the text.
 """
 
@@ -19,14 +19,14 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langchain_core.messages.utils import count_tokens_approximately, trim_messages
 
 from roleplay.acts import Act
+from roleplay.dialogue import call_dynamics
+from roleplay.dialogue.call_dynamics import Reaction
+from roleplay.dialogue.phrase_bank import PhraseBank, line_context, load_phrase_bank, pick_line
+from roleplay.dialogue.tagger import acts_in
 from roleplay.domain import Language, TokenUsage, Turn
 from roleplay.llm.client import build_chat_model, endpoint_failure, model_name
 from roleplay.llm.debtor_guard import LeakGuard
 from roleplay.llm.debtor_prompt import load_template, render_system_prompt
-from roleplay.offline import call_dynamics
-from roleplay.offline.call_dynamics import Reaction
-from roleplay.offline.debtor import PhraseBank, line_context, load_phrase_bank, pick_line
-from roleplay.offline.tagger import acts_in
 from roleplay.protocols import CallSetup, CallState, Retract
 from roleplay.settings import LLMSettings
 
@@ -160,7 +160,7 @@ class LLMDebtor:
         return [self.canary, self.canary.removeprefix("CANARY-"), *load_template(language).break_character]
 
     def fallback_line(self, setup: CallSetup, history: Sequence[Turn]) -> str:
-        """An in-character "sorry, I don't follow" line from the offline phrase bank."""
+        """An in-character "sorry, I don't follow" line from the shared phrase bank (roleplay.dialogue)."""
         bank = self._bank(setup.language)
         context = line_context(bank, setup.persona, Reaction(kind=FALLBACK_SITUATION))
         turn_index = sum(1 for t in history if t.role == "agent")

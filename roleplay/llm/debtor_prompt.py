@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roleplay import content
 from roleplay.acts import AGENT_ACTS
+from roleplay.dialogue.call_dynamics import format_money
 from roleplay.domain import Language, Persona
-from roleplay.offline.call_dynamics import format_money
 
 SYSTEM_FIELDS = frozenset(
     {

@@ -1,1 +1,1 @@
-"""The offline engine: dialogue-act tagger, scripted debtor and rule grader (no network, deterministic)."""
+"""The offline backend: the scripted debtor and the rule grader (no network, deterministic)."""

@@ -36,7 +36,7 @@ Regexes = list[Regex]
 
 
 class GradingCues(_Strict):
-    """Regexes over folded sentences (see roleplay.offline.tagger.fold) that the rules read beside
+    """Regexes over folded sentences (see roleplay.dialogue.tagger.fold) that the rules read beside
     the dialogue acts: what a question is about, how firm or vague an offer is, debtor pushback."""
 
     dismissal: Regexes = Field(min_length=1, description="the agent brushes off the person's cause or evidence")

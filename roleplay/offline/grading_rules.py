@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from roleplay.acts import Act
+from roleplay.dialogue.tagger import mentions_date
 from roleplay.domain import CriterionId, Evidence, Language
 from roleplay.offline.grading_signals import CallSignals, CueHit, Spotted
-from roleplay.offline.tagger import mentions_date
 
 EARLY_TURNS = 2  # the debt is stated "early" within the first two agent turns
 MAX_EVIDENCE = 3

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from roleplay.acts import DEBTOR_ACTS, Act, ActHit
+from roleplay.dialogue.tagger import extract_amounts, fold, split_sentences, tag
 from roleplay.domain import Evidence, Language, Transcript, Turn
 from roleplay.offline.grading_content import GradingCues, load_texts
-from roleplay.offline.tagger import extract_amounts, fold, split_sentences, tag
 
 NEGATIVE_ACTS: frozenset[Act] = frozenset(
     {

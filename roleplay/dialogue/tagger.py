@@ -1,4 +1,4 @@
-"""Dialogue-act tagger of the offline engine: pure, fast, deterministic, Spanish and English.
+"""Dialogue-act tagger shared by both backends: pure, fast, deterministic, Spanish and English.
 
 Text is folded (lowercase, accents stripped, curly quotes straightened) one character at a time,
 so an offset in the folded text is the same offset in the original and quotes keep the original
@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from roleplay.acts import Act, ActHit
-from roleplay.domain import LANGUAGES, Language, Role
-from roleplay.offline.tagger_lexicon import (
+from roleplay.dialogue.tagger_lexicon import (
     ActIndex,
     CompiledLexicon,
     MoneyWords,
@@ -38,6 +37,7 @@ from roleplay.offline.tagger_lexicon import (
     lexicon,
     words_alternation,
 )
+from roleplay.domain import LANGUAGES, Language, Role
 
 NEGATABLE_ACTS: frozenset[Act] = frozenset(
     {

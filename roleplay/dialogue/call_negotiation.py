@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from roleplay.domain import Persona
-from roleplay.offline.call_mind import (
+from roleplay.dialogue.call_mind import (
     LUMP_KINDS,
     PROMISE_KINDS,
     DebtorMind,
@@ -22,7 +21,8 @@ from roleplay.offline.call_mind import (
     reveal_trust,
     within_capacity,
 )
-from roleplay.offline.call_reading import proposed_offer, summarised_offer
+from roleplay.dialogue.call_reading import proposed_offer, summarised_offer
+from roleplay.domain import Persona
 
 Turn = tuple[DebtorMind, Reaction]
 

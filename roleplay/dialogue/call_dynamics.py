@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from roleplay.acts import HOSTILE_ACTS, Act
-from roleplay.domain import Agreement, HiddenFact, Language, Persona, Turn
-from roleplay.offline.call_mind import (
+from roleplay.dialogue.call_mind import (
     DebtorMind,
     Offer,
     Prompt,
@@ -26,9 +25,10 @@ from roleplay.offline.call_mind import (
     reveal_trust,
     within_capacity,
 )
-from roleplay.offline.call_negotiation import answer_amount, confirm_summary, counter_offer, negotiate
-from roleplay.offline.call_reading import proposed_offer, read_turn, wrong_name
-from roleplay.offline.call_third_party import third_party_turn
+from roleplay.dialogue.call_negotiation import answer_amount, confirm_summary, counter_offer, negotiate
+from roleplay.dialogue.call_reading import proposed_offer, read_turn, wrong_name
+from roleplay.dialogue.call_third_party import third_party_turn
+from roleplay.domain import Agreement, HiddenFact, Language, Persona, Turn
 from roleplay.protocols import CallState, Mood
 
 __all__ = [

@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict
 
 from roleplay.acts import Act, ActHit
 from roleplay.content import load_model, prompts_dir
+from roleplay.dialogue.call_mind import Offer, Topic, TurnReading
+from roleplay.dialogue.tagger import extract_amounts, tag
 from roleplay.domain import Language, Persona
-from roleplay.offline.call_mind import Offer, Topic, TurnReading
-from roleplay.offline.tagger import extract_amounts, tag
 
 NAME = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'\-]+"
 # A figure with a monthly word but no proposal act is still an offer, unless the turn states the

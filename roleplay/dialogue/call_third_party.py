@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from roleplay.acts import Act
+from roleplay.dialogue.call_mind import DebtorMind, Reaction, TurnReading, earned_facts
 from roleplay.domain import HiddenFact, Persona
-from roleplay.offline.call_mind import DebtorMind, Reaction, TurnReading, earned_facts
 
 
 def third_party_turn(mind: DebtorMind, persona: Persona, reading: TurnReading) -> tuple[DebtorMind, Reaction]:
